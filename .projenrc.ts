@@ -1,0 +1,78 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * cdk-sagemaker-pipelines: projen manages package.json, tsconfig*.json, jest and eslint config.
+ * Edit this file and run `npx projen` to regenerate them; never edit the generated files by hand.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'cdk-sagemaker-pipelines',
+  description: 'AWS CDK v2 constructs for Amazon SageMaker Pipelines: every step type a construct, typed property references, synth-time validation.',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  // DESIGN decision 2: `lib/` is the source folder, compiled in place (collocated).
+  srcdir: 'lib',
+  libdir: 'lib',
+  testdir: 'test',
+  sampleCode: false,
+  // Toolchain trap (cdk-integration.md): TypeScript 7 breaks ts-jest and ts-node.
+  typescriptVersion: '~5.9.3',
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  license: 'Apache-2.0',
+  copyrightOwner: 'cdk-sagemaker-pipelines authors',
+  peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.0'],
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^11.3.0'],
+  devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'constructs@10.8.1',
+    // Toolchain trap: the CLI's `latest` (3.x) refuses aws-cdk-lib 2.276's cloud assembly schema.
+    'aws-cdk@^2.1148.1',
+    'ts-node@^10.9.2',
+    'fast-check@^4.10.2',
+  ],
+  jestOptions: {
+    jestVersion: '^30',
+    // Snapshots are golden files reviewed like code: never rewrite them silently during `npm test`.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      collectCoverage: false,
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
+    },
+  },
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      skipLibCheck: true,
+    },
+    include: ['bin/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
+  },
+  tsconfigDev: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      skipLibCheck: true,
+    },
+  },
+  gitignore: ['cdk.out/', '/docs/api/', '*.tsbuildinfo', '/bin/**/*.js', '/bin/**/*.d.ts', '/examples/**/*.js', '/examples/**/*.d.ts', '/scripts/**/*.js', '/scripts/**/*.d.ts'],
+});
+
+project.package.addField('type', 'commonjs');
+for (const pattern of ['/bin/', '/examples/', '/scripts/', 'cdk.json', '/.ci/', '/docs/', '/lib/**/*.ts', '!/lib/**/*.d.ts']) {
+  project.addPackageIgnore(pattern);
+}
+
+project.addTask('synth:examples', {
+  description: 'Synthesize every examples/<name>/app.ts into cdk.out/examples/<name>/',
+  exec: 'ts-node --prefer-ts-exts scripts/synth-examples.ts',
+});
+
+project.synth();

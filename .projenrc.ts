@@ -52,7 +52,6 @@ const project = new typescript.TypeScriptProject({
       module: 'commonjs',
       skipLibCheck: true,
     },
-    include: ['bin/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
   },
   tsconfigDev: {
     compilerOptions: {

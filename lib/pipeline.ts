@@ -1,0 +1,462 @@
+import { Annotations, ArnFormat, IResource, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { PipelineExperimentConfig } from './experiment-config';
+import { Parameter } from './parameters';
+import { IParameterLike } from './private/expression';
+import { StepGraph } from './private/graph';
+import { Renderer } from './private/renderer';
+import { PIPELINE_SYMBOL, RenderedStep, Step } from './steps/step';
+import { DefinitionProblem, validateDefinition } from './validator/validate-definition';
+
+/** Service pattern for pipeline names (CreatePipeline; CloudFormation `PipelineName`). */
+const PIPELINE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
+
+/**
+ * Props of a {@link Pipeline}.
+ */
+export interface PipelineProps {
+  /**
+   * Name of the pipeline: 1-256 characters, letters, digits and single or repeated hyphens between
+   * them. Changing it replaces the pipeline. Names above 82 characters draw a warning, since the
+   * default execution display name then exceeds its limit.
+   * @default - a unique lower-case name generated from the construct path
+   */
+  readonly pipelineName?: string;
+  /**
+   * Name shown in SageMaker Studio (`PipelineDisplayName`), same pattern as the name.
+   * @default - none
+   */
+  readonly displayName?: string;
+  /**
+   * Description of the pipeline (at most 3,072 characters).
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * The role the pipeline runs as. It creates the steps' jobs, so it is granted exactly what the
+   * steps need (create/describe/stop their job types, `iam:PassRole` on their job roles).
+   * A role you bring is granted the same through its policy if it is mutable, and not otherwise.
+   * @default - a new role trusted by `sagemaker.amazonaws.com`
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Parameters to declare, in this order, before those that steps use without being listed here.
+   * @default - only the parameters the steps use
+   */
+  readonly parameters?: Parameter[];
+  /**
+   * Maximum number of steps that run at the same time (`ParallelismConfiguration`).
+   * @default - the service default (no limit set by the pipeline)
+   */
+  readonly maxParallelExecutionSteps?: number;
+  /**
+   * Where executions record themselves in SageMaker Experiments.
+   * @default PipelineExperimentConfig.default()
+   */
+  readonly experimentConfig?: PipelineExperimentConfig;
+  /**
+   * Tags of the pipeline resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A SageMaker pipeline that this app defines, or one imported by name or ARN.
+ */
+export interface IPipeline extends sagemaker.IPipeline, IResource {}
+
+abstract class PipelineBase extends Resource implements IPipeline {
+  public abstract readonly pipelineName: string;
+  public abstract readonly pipelineArn: string;
+
+  /** A reference to this pipeline for L1 constructs that take one. */
+  public get pipelineRef(): sagemaker.PipelineReference {
+    return { pipelineName: this.pipelineName };
+  }
+
+  /** Allow `grantee` to start executions of this pipeline (`sagemaker:StartPipelineExecution`). */
+  public grantStartPipelineExecution(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:StartPipelineExecution'], resourceArns: [this.pipelineArn] });
+  }
+}
+
+/**
+ * An Amazon SageMaker pipeline (`AWS::SageMaker::Pipeline`) whose steps are the constructs created
+ * inside it.
+ *
+ * The definition is rendered at synth: step properties and parameters become `{"Get": ...}`,
+ * concatenations become `Std:Join`, CloudFormation values (role ARNs, bucket names) are spliced into
+ * `PipelineDefinitionBody`, and the whole graph is validated (names, cycles, references).
+ */
+export class Pipeline extends PipelineBase {
+  /** Import a pipeline by name, in the stack's account and region. */
+  public static fromPipelineName(scope: Construct, id: string, pipelineName: string): IPipeline {
+    const stack = Stack.of(scope);
+    const arn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
+    return new ImportedPipeline(scope, id, pipelineName, arn);
+  }
+
+  /** Import a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`). */
+  public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): IPipeline {
+    const stack = Stack.of(scope);
+    const name = stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
+    if (!Token.isUnresolved(pipelineArn) && (!pipelineArn.startsWith('arn:') || !pipelineArn.includes(':pipeline/') || !name)) {
+      throw new Error(`Pipeline.fromPipelineArn: '${pipelineArn}' is not a pipeline ARN; expected arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>.`);
+    }
+    return new ImportedPipeline(scope, id, name as string, pipelineArn, stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME));
+  }
+
+  /** Whether `x` is a Pipeline of this library. */
+  public static isPipeline(x: unknown): x is Pipeline {
+    return typeof x === 'object' && x !== null && PIPELINE_SYMBOL in x;
+  }
+
+  /** Name of the pipeline. */
+  public readonly pipelineName: string;
+  /** ARN of the pipeline. */
+  public readonly pipelineArn: string;
+  /** The role the pipeline runs as. */
+  public readonly role: iam.IRole;
+  /** The underlying CloudFormation resource. */
+  public readonly cfnPipeline: sagemaker.CfnPipeline;
+
+  private readonly declaredParameters: Parameter[] = [];
+  private readonly experimentConfig: PipelineExperimentConfig;
+  private readonly passedRoles = new Set<string>();
+  private readonly grantedActions = new Set<string>();
+  private sharedJobRole?: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: PipelineProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, PIPELINE_SYMBOL, { value: true });
+
+    this.pipelineName = props.pipelineName ?? generateName(this);
+    this.validateName(props);
+    if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
+      throw new Error(`Pipeline ${this.node.path}: description must be at most 3,072 characters; received ${props.description.length}.`);
+    }
+    const parallel = props.maxParallelExecutionSteps;
+    if (parallel !== undefined && !Token.isUnresolved(parallel) && (!Number.isInteger(parallel) || parallel < 1)) {
+      throw new Error(`Pipeline ${this.node.path}: maxParallelExecutionSteps must be an integer of at least 1; received ${parallel}.`);
+    }
+
+    this.role = props.role ?? new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+      description: `Runs the SageMaker pipeline ${this.node.path}`,
+    });
+    this.experimentConfig = props.experimentConfig ?? PipelineExperimentConfig.default();
+    this.addParameter(...(props.parameters ?? []));
+
+    this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
+
+    this.cfnPipeline = new sagemaker.CfnPipeline(this, 'Resource', {
+      pipelineName: this.pipelineName,
+      roleArn: this.role.roleArn,
+      pipelineDisplayName: props.displayName,
+      pipelineDescription: props.description,
+      parallelismConfiguration: parallel !== undefined ? { maxParallelExecutionSteps: parallel } : undefined,
+      // PascalCase keys: CfnPipeline passes this property through verbatim (cdk-integration.md #4).
+      pipelineDefinition: {
+        PipelineDefinitionBody: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.renderDefinition()) }),
+      },
+    });
+    for (const [key, value] of Object.entries(props.tags ?? {})) {
+      Tags.of(this).add(key, value);
+    }
+
+    this.node.addValidation({ validate: () => this.validatePipeline() });
+  }
+
+  /** Declare parameters (in this order, after those already declared). */
+  public addParameter(...parameters: Parameter[]): void {
+    for (const parameter of parameters) {
+      if (!(parameter instanceof Parameter)) {
+        throw new Error(`Pipeline ${this.node.path}: addParameter accepts ParameterString, ParameterInteger, ParameterFloat or ParameterBoolean; received ${String(parameter)}.`);
+      }
+      if (!this.declaredParameters.includes(parameter)) {
+        this.declaredParameters.push(parameter);
+      }
+    }
+  }
+
+  /** All steps of this pipeline, in construct order. */
+  public get steps(): Step[] {
+    return this.node.findAll().filter((c): c is Step => Step.isStep(c) && c.pipeline === this);
+  }
+
+  /**
+   * The role that steps which name no role of their own run their jobs as. Created on first use,
+   * trusted by `sagemaker.amazonaws.com`, and granted only what those steps' inputs, outputs and
+   * images need, plus CloudWatch Logs and metrics.
+   */
+  public get defaultJobRole(): iam.IRole {
+    if (this.sharedJobRole === undefined) {
+      const role = new iam.Role(this, 'JobRole', {
+        assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
+        description: `Runs the SageMaker jobs of pipeline ${this.node.path}`,
+      });
+      grantJobBasics(role, Stack.of(this));
+      this.sharedJobRole = role;
+    }
+    return this.sharedJobRole;
+  }
+
+  /**
+   * The pipeline's definition as an object: parameters, experiment config and steps, with
+   * CloudFormation values still as CDK tokens. The template carries it through `Stack.toJsonString`.
+   */
+  public renderDefinition(): Record<string, unknown> {
+    return this.render().definition;
+  }
+
+  /**
+   * @internal
+   * Let the pipeline role pass `role` to SageMaker (once per role).
+   */
+  public _grantPassRole(role: iam.IRole): void {
+    const key = Token.isUnresolved(role.roleArn) ? Names.nodeUniqueId(role.node) : role.roleArn;
+    if (this.passedRoles.has(key)) {
+      return;
+    }
+    this.passedRoles.add(key);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }));
+  }
+
+  /**
+   * @internal
+   * Grant the pipeline role `actions` on `resourceArns` (once per combination).
+   */
+  public _grantPipelineRole(actions: string[], resourceArns: string[]): void {
+    const key = `${actions.join(',')}|${resourceArns.join(',')}`;
+    if (this.grantedActions.has(key)) {
+      return;
+    }
+    this.grantedActions.add(key);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: resourceArns }));
+  }
+
+  private validateName(props: PipelineProps): void {
+    const name = this.pipelineName;
+    if (!Token.isUnresolved(name)) {
+      if (name.length < 1 || name.length > 256 || !PIPELINE_NAME_PATTERN.test(name)) {
+        throw new Error(`Pipeline ${this.node.path}: pipelineName must be 1-256 characters of letters and digits, with hyphens only between them (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}); received '${name}'.`);
+      }
+      if (name.length > 82) {
+        Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:longPipelineName',
+          `pipelineName is ${name.length} characters; executions of pipelines with names above 82 characters fail to start because the default execution display name exceeds its limit. Shorten the name or acknowledge this warning.`);
+      }
+    }
+    const displayName = props.displayName;
+    if (displayName !== undefined && !Token.isUnresolved(displayName) && !PIPELINE_NAME_PATTERN.test(displayName)) {
+      throw new Error(`Pipeline ${this.node.path}: displayName must be 1-256 characters of letters and digits, with hyphens only between them; received '${displayName}'.`);
+    }
+  }
+
+  private render(): { definition: Record<string, unknown>; rendered: RenderedStep[]; problems: string[] } {
+    const steps = this.steps;
+    const problems: string[] = [];
+    const renderedTop: RenderedStep[] = [];
+    const all: RenderedStep[] = [];
+    const nestedSteps = new Set<Step>();
+    for (const step of steps) {
+      const rendered = step._render();
+      renderedTop.push(rendered);
+      const visit = (r: RenderedStep): void => {
+        all.push(r);
+        for (const nested of r.nested) {
+          nestedSteps.add(nested.step);
+          visit(nested);
+        }
+      };
+      visit(rendered);
+    }
+    // Steps rendered inside another (condition branches) appear only there.
+    const byStep = new Map<Step, RenderedStep>();
+    for (const r of all) {
+      if (!byStep.has(r.step)) {
+        byStep.set(r.step, r);
+      }
+    }
+    const top = renderedTop.filter((r) => !nestedSteps.has(r.step));
+
+    // Order top-level steps so that each comes after the steps it depends on.
+    const graph = new StepGraph<Step>(top.map((r) => r.step));
+    const ownerOf = new Map<Step, Step>();
+    const mapOwner = (r: RenderedStep, owner: Step): void => {
+      ownerOf.set(r.step, owner);
+      r.nested.forEach((n) => mapOwner(n, owner));
+    };
+    top.forEach((r) => mapOwner(r, r.step));
+    for (const r of all) {
+      const to = ownerOf.get(r.step);
+      for (const from of [...r.dataReferences, ...r.dependsOn]) {
+        const fromOwner = ownerOf.get(from);
+        if (to !== undefined && fromOwner !== undefined && fromOwner !== to) {
+          graph.addEdge(fromOwner, to);
+        }
+      }
+    }
+    const ordered = graph.topologicalOrder().map((s) => byStep.get(s)!.json);
+
+    const parameters = this.collectParameters(all, problems);
+    const definition: Record<string, unknown> = {
+      Version: '2020-12-01',
+      Metadata: {},
+      Parameters: parameters.map((p) => p.renderDeclaration()),
+      PipelineExperimentConfig: this.renderExperimentConfig(),
+      Steps: ordered,
+    };
+    return { definition, rendered: all, problems };
+  }
+
+  private renderExperimentConfig(): unknown {
+    const config = this.experimentConfig._render(Stack.of(this).region);
+    if (config === null) {
+      return null;
+    }
+    return {
+      ExperimentName: renderStandalone(config.ExperimentName),
+      TrialName: renderStandalone(config.TrialName),
+    };
+  }
+
+  private collectParameters(rendered: RenderedStep[], problems: string[]): IParameterLike[] {
+    const byName = new Map<string, IParameterLike>();
+    const order: IParameterLike[] = [];
+    const add = (parameter: IParameterLike, where: string): void => {
+      const existing = byName.get(parameter.name);
+      if (existing === undefined) {
+        byName.set(parameter.name, parameter);
+        order.push(parameter);
+        return;
+      }
+      if (existing !== parameter && JSON.stringify(existing.renderDeclaration()) !== JSON.stringify(parameter.renderDeclaration())) {
+        problems.push(`two different parameters are named '${parameter.name}': ${JSON.stringify(existing.renderDeclaration())} and ${JSON.stringify(parameter.renderDeclaration())} (the second used by ${where}); give them different names or use one parameter object.`);
+      }
+    };
+    this.declaredParameters.forEach((p) => add(p, this.node.path));
+    for (const r of rendered) {
+      r.parameters.forEach((p) => add(p, r.step.node.path));
+    }
+    for (const value of [this.renderExperimentConfigParameters()]) {
+      value.forEach((p) => add(p, `${this.node.path} experimentConfig`));
+    }
+    return order;
+  }
+
+  private renderExperimentConfigParameters(): IParameterLike[] {
+    const config = this.experimentConfig._render(Stack.of(this).region);
+    if (config === null) {
+      return [];
+    }
+    return [config.ExperimentName, config.TrialName].flatMap((value) => renderStandaloneParameters(value));
+  }
+
+  private validatePipeline(): string[] {
+    const errors: string[] = [];
+    const steps = this.steps;
+    if (steps.length === 0) {
+      return [`pipeline ${this.pipelineName} has no steps; add at least one, e.g. new ProcessingStep(pipeline, 'Preprocess', {...}).`];
+    }
+
+    // Names: valid and unique.
+    const byName = new Map<string, Step[]>();
+    for (const step of steps) {
+      if (!Token.isUnresolved(step.stepName) && !/^[A-Za-z0-9\-_]{1,64}$/.test(step.stepName)) {
+        errors.push(`step name '${step.stepName}' of ${step.node.path} is invalid: step names are 1-64 characters of A-Z, a-z, 0-9, - and _. Pass a valid stepName or change the construct id.`);
+      }
+      byName.set(step.stepName, [...(byName.get(step.stepName) ?? []), step]);
+    }
+    for (const [name, named] of byName) {
+      if (named.length > 1) {
+        errors.push(`${named.length} steps are named '${name}' (${named.map((s) => s.node.path).join(', ')}); step names must be unique within a pipeline. Pass a distinct stepName to all but one.`);
+      }
+    }
+
+    const { definition, rendered, problems } = this.render();
+    errors.push(...problems);
+
+    // References: only to steps of this pipeline.
+    const own = new Set<Step>(steps);
+    for (const r of rendered) {
+      errors.push(...r.problems.map((p) => `${p}${p.includes(r.step.node.path) ? '' : ` (used by ${r.step.node.path})`}`));
+      for (const target of r.dataReferences) {
+        if (!own.has(target)) {
+          errors.push(`step ${r.step.node.path} reads properties of ${target.node.path}, which belongs to another pipeline (${target.pipeline?.node.path ?? 'none'}); a step can only reference steps of its own pipeline. Pass the value through a parameter or move the step.`);
+        }
+      }
+      for (const target of r.dependsOn) {
+        if (!own.has(target)) {
+          errors.push(`step ${r.step.node.path} depends on ${target.node.path}, which belongs to another pipeline (${target.pipeline?.node.path ?? 'none'}); dependsOn can only name steps of the same pipeline.`);
+        }
+      }
+    }
+
+    // Cycles, over every step including those nested in condition branches.
+    const graph = new StepGraph<Step>(steps);
+    for (const r of rendered) {
+      for (const from of [...r.dataReferences, ...r.dependsOn]) {
+        if (graph.has(from)) {
+          graph.addEdge(from, r.step);
+        }
+      }
+    }
+    for (const cycle of graph.cycles()) {
+      const names = [...cycle, cycle[0]].map((s) => s.stepName).join(' -> ');
+      errors.push(`steps form a cycle: ${names} (${cycle.map((s) => s.node.path).join(', ')}); remove a dependsOn or a property reference to break it.`);
+    }
+
+    // The rendered document must pass the project's own definition validator.
+    if (errors.length === 0) {
+      const pathOf = new Map(steps.map((s) => [s.stepName, s.node.path]));
+      for (const problem of validateDefinition(definition)) {
+        errors.push(describeProblem(problem, pathOf));
+      }
+    }
+    return errors;
+  }
+}
+
+function describeProblem(problem: DefinitionProblem, pathOf: Map<string, string>): string {
+  const where = problem.stepName !== undefined && pathOf.has(problem.stepName) ? ` (step ${pathOf.get(problem.stepName)})` : '';
+  return `definition is invalid at ${problem.path}${where}: ${problem.message}`;
+}
+
+/** Render a value outside any step (experiment config). */
+function renderStandalone(value: string): unknown {
+  return Renderer.render(value).value;
+}
+
+function renderStandaloneParameters(value: string): IParameterLike[] {
+  return Renderer.render(value).parameterReferences;
+}
+
+class ImportedPipeline extends PipelineBase {
+  constructor(scope: Construct, id: string, public readonly pipelineName: string, public readonly pipelineArn: string, components?: { account?: string; region?: string }) {
+    super(scope, id, { account: components?.account, region: components?.region });
+  }
+}
+
+function generateName(pipeline: Pipeline): string {
+  return Names.uniqueResourceName(pipeline, { maxLength: 64, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase().replace(/^-+|-+$/g, '');
+}
+
+/** What every SageMaker job role needs: logs and metrics of its own jobs. */
+function grantJobBasics(role: iam.Role, stack: Stack): void {
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+    resources: [stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/*', arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'aws/sagemaker/*'] } },
+  }));
+}

@@ -1,0 +1,174 @@
+import { IResolvable, Token, Tokenization } from 'aws-cdk-lib';
+import { carriedExpression, Expression, IParameterLike, IRenderContext, IStepLike } from './expression';
+
+/** CDK's string token marker: `${Token[NAME.123]}` (see aws-cdk-lib core/lib/private/encoding). */
+const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}/g;
+
+/**
+ * A CDK number token printed into a string (`${someNumberToken}` in a template literal) shows up as
+ * the double it is encoded in, near -1.8881545897087626e+289.
+ */
+const NUMBER_TOKEN_TEXT = /-1\.888154589\d*e\+289/g;
+
+/** Everything one render pass found out about the values it rendered. */
+export interface RenderResult<T> {
+  /** The rendered value: plain JSON, expression objects, and CloudFormation tokens as CDK string tokens. */
+  readonly value: T;
+  /** Steps whose data the value reads (data edges), in first-seen order. */
+  readonly stepReferences: IStepLike[];
+  /** Steps the value needs to run after although no `Get` names them (JsonGet of an S3 URI). */
+  readonly implicitDependencies: IStepLike[];
+  /** Parameters the value reads, in first-seen order. */
+  readonly parameterReferences: IParameterLike[];
+  /** Expressions that could not be rendered correctly. */
+  readonly problems: string[];
+}
+
+/**
+ * The single walker over a step's raw definition (DESIGN decision 5). It:
+ * - turns every expression token (string, number or object) into the service's JSON expression;
+ * - rewrites any string that concatenates an expression with other text into `Std:Join`, keeping
+ *   CloudFormation tokens (a bucket name) as CDK string tokens inside `Values`;
+ * - collects the steps and parameters each value references.
+ */
+export class Renderer implements IRenderContext {
+  /** Render one value. */
+  public static render<T = unknown>(value: unknown): RenderResult<T> {
+    const renderer = new Renderer();
+    const rendered = renderer.renderValue(value) as T;
+    return {
+      value: rendered,
+      stepReferences: [...renderer.steps],
+      implicitDependencies: [...renderer.implicit],
+      parameterReferences: [...renderer.parameters],
+      problems: [...renderer.problems],
+    };
+  }
+
+  private readonly steps = new Set<IStepLike>();
+  private readonly implicit = new Set<IStepLike>();
+  private readonly parameters = new Set<IParameterLike>();
+  private readonly problems = new Set<string>();
+
+  private constructor() {}
+
+  public renderValue(value: unknown): unknown {
+    if (value === undefined || value === null) {
+      return value;
+    }
+    if (typeof value === 'string') {
+      return this.renderString(value);
+    }
+    if (typeof value === 'number') {
+      return this.renderNumber(value);
+    }
+    if (typeof value === 'boolean') {
+      return value;
+    }
+    if (Array.isArray(value)) {
+      return value.map((v) => this.renderValue(v));
+    }
+    const expression = typeof value === 'object' ? carriedExpression(value) : undefined;
+    if (expression !== undefined) {
+      return expression.render(this);
+    }
+    if (Tokenization.isResolvable(value)) {
+      // A CloudFormation-level token object (an intrinsic): left for Stack.toJsonString.
+      return value;
+    }
+    if (typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v === undefined) {
+          continue;
+        }
+        out[k] = this.renderValue(v);
+      }
+      return out;
+    }
+    return value;
+  }
+
+  public addStepReference(step: IStepLike): void {
+    this.steps.add(step);
+  }
+
+  public addImplicitDependency(step: IStepLike): void {
+    this.implicit.add(step);
+  }
+
+  public addParameterReference(parameter: IParameterLike): void {
+    this.parameters.add(parameter);
+  }
+
+  public addProblem(message: string): void {
+    this.problems.add(message);
+  }
+
+  private renderNumber(value: number): unknown {
+    const token = Tokenization.reverseNumber(value);
+    if (token === undefined) {
+      return value;
+    }
+    if (token instanceof Expression) {
+      return token.render(this);
+    }
+    return value;
+  }
+
+  private renderString(value: string): unknown {
+    if (!Token.isUnresolved(value)) {
+      return value;
+    }
+    const fragments = splitTokens(value);
+    if (!fragments.some((f) => f instanceof Expression)) {
+      // Only CloudFormation tokens: Stack.toJsonString splices them in.
+      return value;
+    }
+    if (fragments.length === 1) {
+      return (fragments[0] as Expression).render(this);
+    }
+    const values = fragments.map((f) => (f instanceof Expression ? f.render(this) : typeof f === 'string' ? f : Token.asString(f)));
+    return { 'Std:Join': { On: '', Values: values } };
+  }
+}
+
+/**
+ * Splits a string into literal text and the tokens it contains, in order. Adjacent literals and
+ * CloudFormation tokens are kept apart so that each CloudFormation token stays one `Values` item.
+ */
+export function splitTokens(value: string): Array<string | IResolvable> {
+  const parts: Array<string | IResolvable> = [];
+  const pattern = new RegExp(`${STRING_TOKEN.source}|${NUMBER_TOKEN_TEXT.source}`, 'g');
+  let last = 0;
+  for (const match of value.matchAll(pattern)) {
+    const text = match[0];
+    const index = match.index ?? 0;
+    const token = text.startsWith('${') ? Tokenization.reverseString(text).firstToken : Tokenization.reverseNumber(Number(text));
+    if (token === undefined) {
+      continue;
+    }
+    if (index > last) {
+      parts.push(value.slice(last, index));
+    }
+    parts.push(token);
+    last = index + text.length;
+  }
+  if (last < value.length) {
+    parts.push(value.slice(last));
+  }
+  return mergeLiterals(parts);
+}
+
+function mergeLiterals(parts: Array<string | IResolvable>): Array<string | IResolvable> {
+  const merged: Array<string | IResolvable> = [];
+  for (const part of parts) {
+    const previous = merged[merged.length - 1];
+    if (typeof part === 'string' && typeof previous === 'string') {
+      merged[merged.length - 1] = previous + part;
+    } else {
+      merged.push(part);
+    }
+  }
+  return merged;
+}

@@ -1,0 +1,92 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import type { Pipeline } from '../pipeline';
+import { expressionOf } from '../private/expression';
+
+/**
+ * The SageMaker resource kinds that job steps create, with the actions the pipeline role needs on them.
+ */
+const JOB_ACTIONS: Record<string, string[]> = {
+  'processing-job': ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob'],
+  'training-job': ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+};
+
+/**
+ * Binds a job step to its pipeline: returns the role its job runs as (the step's own or the
+ * pipeline's shared job role), lets the pipeline role pass that role to SageMaker only, and grants
+ * the pipeline role the actions for this job type on this job type's ARNs.
+ * @internal
+ */
+export function bindJobStep(pipeline: Pipeline, resourceType: keyof typeof JOB_ACTIONS & string, role: iam.IRole | undefined): iam.IRole {
+  const jobRole = role ?? pipeline.defaultJobRole;
+  pipeline._grantPassRole(jobRole);
+  const stack = Stack.of(pipeline);
+  pipeline._grantPipelineRole(
+    [...JOB_ACTIONS[resourceType], 'sagemaker:AddTags'],
+    [stack.formatArn({ service: 'sagemaker', resource: resourceType, resourceName: '*' })],
+  );
+  return jobRole;
+}
+
+/**
+ * Validates a number prop: integral, within [min, max], unless it is a token.
+ * @internal
+ */
+export function checkInteger(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${scope.node.path}: ${prop} must be an integer from ${min} to ${max}; received ${value}.`);
+  }
+}
+
+/**
+ * Validates and renders an environment map: at most 100 entries, keys and values at most 256
+ * characters (literal ones), keys matching the service pattern.
+ * @internal
+ */
+export function renderEnvironment(scope: IConstruct, environment: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (environment === undefined) {
+    return undefined;
+  }
+  const entries = Object.entries(environment);
+  if (entries.length > 100) {
+    throw new Error(`${scope.node.path}: environment has ${entries.length} entries; SageMaker jobs accept at most 100.`);
+  }
+  for (const [key, value] of entries) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,255}$/.test(key)) {
+      throw new Error(`${scope.node.path}: environment variable name '${key}' is invalid; names are up to 256 letters, digits and underscores, not starting with a digit.`);
+    }
+    if (typeof value !== 'string') {
+      throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
+    }
+    if (!Token.isUnresolved(value) && value.length > 256) {
+      throw new Error(`${scope.node.path}: environment variable '${key}' is ${value.length} characters; values are at most 256.`);
+    }
+  }
+  return entries.length > 0 ? { ...environment } : undefined;
+}
+
+/**
+ * Renders `StoppingCondition.MaxRuntimeInSeconds`.
+ * @internal
+ */
+export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
+  const seconds = (maxRuntime ?? fallback).toSeconds();
+  if (seconds < 1 || seconds > limit.toSeconds()) {
+    throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds.`);
+  }
+  return seconds;
+}
+
+/**
+ * Checks that a value the service needs as literal text is not a pipeline expression.
+ * @internal
+ */
+export function requireLiteral(scope: IConstruct, prop: string, value: string | undefined): void {
+  if (value !== undefined && expressionOf(value) !== undefined) {
+    throw new Error(`${scope.node.path}: ${prop} must be fixed when the pipeline is defined; received a pipeline expression. Only run-time values such as S3 URIs, instance types and counts accept parameters and step properties.`);
+  }
+}

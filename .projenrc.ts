@@ -35,12 +35,18 @@ const project = new typescript.TypeScriptProject({
     'ts-node@^10.9.2',
     'fast-check@^4.10.2',
   ],
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'bin', 'examples', 'scripts'],
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'cdk.out/', 'lib/private/generated/'],
+  },
   jestOptions: {
     jestVersion: '^30',
     // Snapshots are golden files reviewed like code: never rewrite them silently during `npm test`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       collectCoverage: false,
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/cdk.out/'],
     },

@@ -439,7 +439,12 @@ function renderStandaloneParameters(value: string): IParameterLike[] {
 }
 
 class ImportedPipeline extends PipelineBase {
-  constructor(scope: Construct, id: string, public readonly pipelineName: string, public readonly pipelineArn: string, components?: { account?: string; region?: string }) {
+  constructor(
+    scope: Construct, id: string,
+    public readonly pipelineName: string,
+    public readonly pipelineArn: string,
+    components?: { account?: string; region?: string },
+  ) {
     super(scope, id, { account: components?.account, region: components?.region });
   }
 }

@@ -22,7 +22,7 @@ export class GettingStartedStack extends Stack {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
     });
-    const inputData = new ParameterString('InputData', { defaultValue: `s3://example-bucket/abalone/raw.csv` });
+    const inputData = new ParameterString('InputData', { defaultValue: 's3://example-bucket/abalone/raw.csv' });
     const trainingInstanceCount = new ParameterInteger('TrainingInstanceCount', { defaultValue: 1 });
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
@@ -46,7 +46,7 @@ export class GettingStartedStack extends Stack {
       instanceCount: trainingInstanceCount.valueAsNumber,
       outputPath: `s3://${bucket.bucketName}/models`,
       inputs: [
-        TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri, { contentType: 'text/csv' }),
+        TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri, { contentType: 'text/csv' }),
       ],
       hyperparameters: { objective: 'reg:squarederror', num_round: 50, max_depth: 5, eta: 0.2 },
     });

@@ -171,7 +171,7 @@ class MinHeap {
     items.push(value);
     let i = items.length - 1;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = Math.floor((i - 1) / 2);
       if (items[parent] <= items[i]) {
         break;
       }

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import type { Pipeline } from '../pipeline';
 import { CacheConfig } from '../cache-config';
+import type { Pipeline } from '../pipeline';
 import { IParameterLike, IStepLike } from '../private/expression';
 import { Renderer } from '../private/renderer';
 import { RetryPolicy } from '../retry-policy';

@@ -252,7 +252,10 @@ export class TrainingStep extends Step {
   }
 }
 
-function renderHyperparameters(scope: Construct, hyperparameters: Record<string, string | number | boolean> | undefined): Record<string, string> | undefined {
+function renderHyperparameters(
+  scope: Construct,
+  hyperparameters: Record<string, string | number | boolean> | undefined,
+): Record<string, string> | undefined {
   if (hyperparameters === undefined) {
     return undefined;
   }

@@ -1,8 +1,11 @@
-import { REQUEST_SHAPES, SHAPES } from '../private/generated/shapes';
-import { ShapeRef } from '../private/shape-types';
 import { JsonObject, StepInfo, ValidationContext, child, describe, didYouMean, isObject, item } from './context';
 import { MAX_DEPTH, Scope, checkPrimitive, isExpressionLike, walkExpressions } from './expressions';
 import { isPrimitiveRef, primitiveValueType } from './properties';
+import { REQUEST_SHAPES, SHAPES } from '../private/generated/shapes';
+import { ShapeRef } from '../private/shape-types';
+
+/** A CloudFormation placeholder inside a string. */
+const PLACEHOLDER = /\$\{[^}]+\}/;
 
 /**
  * The job/model name member the pipeline drops from each step type's request (the service generates
@@ -73,7 +76,8 @@ function checkShape(
   }
   if (shape.kind === 'enum') {
     if (typeof value === 'string') {
-      if (!shape.values.includes(value)) {
+      // A CloudFormation placeholder (`${Token[...]}`, `${Ref:X}`) stands for a deploy-time value that cannot be checked here.
+      if (!shape.values.includes(value) && !PLACEHOLDER.test(value)) {
         const listed = shape.values.length <= 12 ? ` Allowed: ${shape.values.join(', ')}.` : '';
         ctx.add(path, `${what} must be one of the ${ref.replace(/^enum:/, '')} values; received "${value}".${didYouMean(value, shape.values)}${listed}`, scope.step);
       }

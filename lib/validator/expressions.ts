@@ -302,8 +302,3 @@ export function propertyFileNames(step: JsonObject): string[] {
   }
   return files.filter(isObject).map((f) => f.PropertyFileName).filter((n): n is string => typeof n === 'string');
 }
-
-/** The value type of a declared Lambda/Callback output type or parameter type. */
-export function valueTypeOf(declaredType: string): ValueType {
-  return PARAMETER_VALUE_TYPES[declaredType] ?? 'any';
-}

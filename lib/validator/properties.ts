@@ -1,6 +1,6 @@
+import { StepInfo, ValueType, didYouMean, isObject } from './context';
 import { PROPERTY_ROOTS, SHAPES } from '../private/generated/shapes';
 import { PRIMITIVE_SHAPES, ShapeRef } from '../private/shape-types';
-import { StepInfo, ValueType, didYouMean, isObject } from './context';
 
 /** The type a resolved step property yields. */
 export interface ResolvedProperty {

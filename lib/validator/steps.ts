@@ -75,11 +75,11 @@ export function collectSteps(ctx: ValidationContext, steps: readonly unknown[], 
       for (const branch of ['IfSteps', 'ElseSteps']) {
         const list = args[branch];
         if (Array.isArray(list)) {
-          const children: StepInfo[] = [];
-          collectSteps(ctx, list, child(child(stepPath, 'Arguments'), branch), children, depth + 1);
-          for (const c of children) {
-            out.push(c);
-            if (c.path.startsWith(`${child(child(stepPath, 'Arguments'), branch)}[`) && c.name !== undefined && isDirectChild(c.path, child(child(stepPath, 'Arguments'), branch))) {
+          const listPath = child(child(stepPath, 'Arguments'), branch);
+          const before = out.length;
+          collectSteps(ctx, list, listPath, out, depth + 1);
+          for (const c of out.slice(before)) {
+            if (c.name !== undefined && /^\[\d+\]$/.test(c.path.slice(listPath.length))) {
               info.branchStepNames.push(c.name);
             }
           }
@@ -88,10 +88,6 @@ export function collectSteps(ctx: ValidationContext, steps: readonly unknown[], 
     }
   });
   return out;
-}
-
-function isDirectChild(path: string, listPath: string): boolean {
-  return /^\[\d+\]$/.test(path.slice(listPath.length));
 }
 
 /** Validate one step: envelope, type-specific keys and Arguments. */
@@ -393,8 +389,13 @@ function checkCheckKeys(ctx: ValidationContext, info: StepInfo, type: 'QualityCh
     ctx.add(child(path, 'CheckType'), `${type} steps need "CheckType", one of ${checkTypes.join(', ')}; received ${describe(step.CheckType)}.`, info);
   }
   const typed: Record<string, ValueType> = {
-    ModelPackageGroupName: 'string', SkipCheck: 'boolean', FailOnViolation: 'boolean', RegisterNewBaseline: 'boolean',
-    SuppliedBaselineStatistics: 'string', SuppliedBaselineConstraints: 'string', ModelName: 'string',
+    ModelPackageGroupName: 'string',
+    SkipCheck: 'boolean',
+    FailOnViolation: 'boolean',
+    RegisterNewBaseline: 'boolean',
+    SuppliedBaselineStatistics: 'string',
+    SuppliedBaselineConstraints: 'string',
+    ModelName: 'string',
   };
   const keys = type === 'QualityCheck' ? QUALITY_CHECK_KEYS : CLARIFY_CHECK_KEYS;
   for (const key of keys) {

@@ -1,0 +1,94 @@
+import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { assertValidDefinition } from '../lib';
+
+/** A fresh app and stack in a fixed region, as every test uses. */
+export function newStack(props: StackProps = { env: { account: '123456789012', region: 'us-east-1' } }): { app: App; stack: Stack } {
+  const app = new App();
+  const stack = new Stack(app, 'Stack', props);
+  return { app, stack };
+}
+
+/**
+ * Readable placeholder for a CloudFormation value spliced into the definition body:
+ * `${Ref:Bucket83908E77}`, `${GetAtt:RoleABC.Arn}`, `${Sub:...}`, or `${CFN:<json>}`.
+ */
+export function placeholder(value: unknown): string {
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') {
+      return `\${Ref:${v.Ref}}`;
+    }
+    if (Array.isArray(v['Fn::GetAtt'])) {
+      return `\${GetAtt:${(v['Fn::GetAtt'] as string[]).join('.')}}`;
+    }
+    if (typeof v['Fn::Sub'] === 'string') {
+      return `\${Sub:${v['Fn::Sub']}}`;
+    }
+  }
+  return `\${CFN:${JSON.stringify(value).replace(/"/g, "'")}}`;
+}
+
+/** Turns a `PipelineDefinitionBody` (a string or an `Fn::Join`) into the JSON text with placeholders. */
+export function bodyText(body: unknown): string {
+  if (typeof body === 'string') {
+    return body;
+  }
+  const join = (body as Record<string, unknown>)['Fn::Join'] as [string, unknown[]] | undefined;
+  if (!join || join[0] !== '') {
+    throw new Error(`unexpected PipelineDefinitionBody: ${JSON.stringify(body).slice(0, 200)}`);
+  }
+  return join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join('');
+}
+
+/**
+ * The resolved definition of the stack's pipeline (the only one, or the one with `logicalIdPrefix`),
+ * with CloudFormation values as readable placeholders. Synthesizes the stack (running every
+ * validation) and checks the definition with the project's validator.
+ */
+export function definitionOf(stack: Stack, logicalIdPrefix?: string): Record<string, any> {
+  const template = Template.fromStack(stack).toJSON();
+  const pipelines = Object.entries(template.Resources as Record<string, any>)
+    .filter(([id, r]) => r.Type === 'AWS::SageMaker::Pipeline' && (logicalIdPrefix === undefined || id.startsWith(logicalIdPrefix)));
+  if (pipelines.length !== 1) {
+    throw new Error(`expected one AWS::SageMaker::Pipeline${logicalIdPrefix ? ` starting with ${logicalIdPrefix}` : ''}, found ${pipelines.length}`);
+  }
+  const body = pipelines[0][1].Properties.PipelineDefinition.PipelineDefinitionBody;
+  const definition = JSON.parse(bodyText(body));
+  assertValidDefinition(definition);
+  return definition;
+}
+
+/** The step of the definition named `name` (top level or nested in condition branches). */
+export function stepOf(definition: Record<string, any>, name: string): Record<string, any> {
+  const visit = (steps: any[]): any => {
+    for (const step of steps) {
+      if (step.Name === name) {
+        return step;
+      }
+      if (step.Type === 'Condition') {
+        const found = visit([...(step.Arguments.IfSteps ?? []), ...(step.Arguments.ElseSteps ?? [])]);
+        if (found) {
+          return found;
+        }
+      }
+    }
+    return undefined;
+  };
+  const step = visit(definition.Steps);
+  if (!step) {
+    throw new Error(`no step ${name} in ${definition.Steps.map((s: any) => s.Name).join(', ')}`);
+  }
+  return step;
+}
+
+/** The messages of a failed synth's validation errors, one per problem. */
+export function synthErrors(stack: Stack): string[] {
+  try {
+    Template.fromStack(stack);
+  } catch (e) {
+    const message = (e as Error).message;
+    return message.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
+  }
+  return [];
+}

@@ -265,11 +265,15 @@ export class Pipeline extends PipelineBase {
     const renderedTop: RenderedStep[] = [];
     const all: RenderedStep[] = [];
     const nestedSteps = new Set<Step>();
+    const seen = new Set<Step>();
     for (const step of steps) {
       const rendered = step._render();
       renderedTop.push(rendered);
       const visit = (r: RenderedStep): void => {
-        all.push(r);
+        if (!seen.has(r.step)) {
+          seen.add(r.step);
+          all.push(r);
+        }
         for (const nested of r.nested) {
           nestedSteps.add(nested.step);
           visit(nested);
@@ -399,12 +403,31 @@ export class Pipeline extends PipelineBase {
       }
     }
 
-    // Cycles, over every step including those nested in condition branches.
+    // A step is rendered inside at most one other step (a condition branch).
+    const containers = new Map<Step, Step[]>();
+    for (const r of rendered) {
+      for (const nested of r.nested) {
+        containers.set(nested.step, [...(containers.get(nested.step) ?? []), r.step]);
+      }
+    }
+    for (const [step, owners] of containers) {
+      const distinct = [...new Set(owners)];
+      if (distinct.length > 1 || owners.length > 1) {
+        errors.push(`step ${step.node.path} is placed in ${owners.length} branches (${owners.map((o) => o.node.path).join(', ')}); a step can be in one branch of one condition only. Create a separate step for each branch.`);
+      }
+    }
+
+    // Cycles, over every step including those nested in condition branches (which run after their condition).
     const graph = new StepGraph<Step>(steps);
     for (const r of rendered) {
       for (const from of [...r.dataReferences, ...r.dependsOn]) {
         if (graph.has(from)) {
           graph.addEdge(from, r.step);
+        }
+      }
+      for (const nested of r.nested) {
+        if (graph.has(nested.step)) {
+          graph.addEdge(r.step, nested.step);
         }
       }
     }

@@ -1,3 +1,9 @@
+import type { Step as EmrStepShape } from '@aws-sdk/client-emr';
+import type {
+  DescribeAutoMLJobResponse, DescribeHyperParameterTuningJobResponse, DescribeModelOutput, DescribeModelPackageOutput,
+  DescribeProcessingJobResponse, DescribeTrainingJobResponse, DescribeTransformJobResponse,
+  ListTrainingJobsForHyperParameterTuningJobResponse,
+} from '@aws-sdk/client-sagemaker';
 import { IResolvable, IResolveContext, Token } from 'aws-cdk-lib';
 import { Expression, EXPRESSION_OF, ExpressionKind, IRenderContext, IStepLike } from './private/expression';
 import { PROPERTY_ROOTS } from './private/generated/shapes';
@@ -61,6 +67,23 @@ export type PropertyTree<T> =
             : T extends ReadonlyArray<infer E> ? PropertyList<E>
               : T extends object ? (string extends keyof T ? PropertyMap<T[string]> : PropertyStruct<T>)
                 : string;
+
+/** Properties of a processing step (DescribeProcessingJob). */
+export type ProcessingJobProperties = PropertyStruct<DescribeProcessingJobResponse>;
+/** Properties of a training step (DescribeTrainingJob). */
+export type TrainingJobProperties = PropertyStruct<DescribeTrainingJobResponse>;
+/** Properties of a transform step (DescribeTransformJob). */
+export type TransformJobProperties = PropertyStruct<DescribeTransformJobResponse>;
+/** Properties of a tuning step (DescribeHyperParameterTuningJob and ListTrainingJobsForHyperParameterTuningJob). */
+export type TuningJobProperties = PropertyStruct<DescribeHyperParameterTuningJobResponse & ListTrainingJobsForHyperParameterTuningJobResponse>;
+/** Properties of a model step (DescribeModel). */
+export type ModelProperties = PropertyStruct<DescribeModelOutput>;
+/** Properties of a register-model step (DescribeModelPackage). */
+export type ModelPackageProperties = PropertyStruct<DescribeModelPackageOutput>;
+/** Properties of an AutoML step (DescribeAutoMLJob). */
+export type AutoMLJobProperties = PropertyStruct<DescribeAutoMLJobResponse>;
+/** Properties of an EMR step (the EMR `Step` shape of DescribeStep). */
+export type EmrStepProperties = PropertyStruct<EmrStepShape>;
 
 /**
  * A `{"Get": "Steps.<step>.<path>"}` reference to a value of a step's properties.

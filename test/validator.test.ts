@@ -82,6 +82,7 @@ describe('valid definitions', () => {
     ['an unresolved CloudFormation placeholder as a literal', (d) => { args(d, TRAIN).RoleArn = '${Token[AWS.Role.Arn.123]}'; }],
     ['a parameter with a description', (d) => { d.Parameters[0].Description = 'Raw input'; }],
     ['a CloudFormation placeholder in an enum field', (d) => { args(d, TRAIN).ResourceConfig.InstanceType = '${Token[TOKEN.789]}'; }],
+    ['a property file whose outputs are not all literal', (d) => { args(d, PREP).ProcessingOutputConfig.Outputs[0].OutputName = { Get: 'Parameters.InputData' }; }],
   ])('accepts %s', (_, mutate) => {
     expect(problemsAfter(mutate)).toEqual([]);
   });
@@ -101,6 +102,7 @@ describe('envelope', () => {
     ['duplicate parameter', (d) => { d.Parameters[6].Name = 'InputData'; }, 'Parameters[6].Name', /"InputData" is declared more than once/],
     ['parameter type', (d) => { d.Parameters[6].Type = 'Text'; }, 'Parameters[6].Type', /must be one of String, Integer, Float, Boolean; received string "Text"/],
     ['unknown parameter key', (d) => { d.Parameters[0].Default = 'x'; }, 'Parameters[0].Default', /Unknown key "Default" in a parameter/],
+    ['parameter description', (d) => { d.Parameters[0].Description = 1; }, 'Parameters[0].Description', /"Description" must be a string/],
     ['String default', (d) => { d.Parameters[0].DefaultValue = 3; }, 'Parameters[0].DefaultValue', /String parameter .* must be a string; received number 3/],
     ['Integer default not integral', (d) => { d.Parameters[2].DefaultValue = 1.5; }, 'Parameters[2].DefaultValue', /Integer parameter .* must be an integral number/],
     ['Integer default as string', (d) => { d.Parameters[2].DefaultValue = '1'; }, 'Parameters[2].DefaultValue', /must be an integral number; received string "1"/],
@@ -199,9 +201,11 @@ describe('step envelope', () => {
       'Steps[0].PropertyFiles[0].OutputName', /"evaluations" names no output.*Did you mean "evaluation"\?.*Outputs: train, evaluation/],
     ['property file declared twice', (d) => { step(d, PREP).PropertyFiles.push({ PropertyFileName: 'EvaluationReport', OutputName: 'train', FilePath: 'a.json' }); },
       'Steps[0].PropertyFiles[1].PropertyFileName', /declared twice/],
+    ['property file of a step without outputs', (d) => { delete args(d, PREP).ProcessingOutputConfig; }, 'Steps[0].PropertyFiles[0].OutputName', /names no output.*Outputs: none/],
     ['Lambda without FunctionArn', (d) => { delete step(d, LAMBDA).FunctionArn; }, 'Steps[8].FunctionArn', /Lambda steps need "FunctionArn"/],
     ['Lambda FunctionArn not a string', (d) => { step(d, LAMBDA).FunctionArn = { Get: 'Parameters.InputData' }; }, 'Steps[8].FunctionArn', /need "FunctionArn".*received an object/],
     ['OutputParameters not a list', (d) => { step(d, LAMBDA).OutputParameters = {}; }, 'Steps[8].OutputParameters', /must be a list/],
+    ['output parameter not an object', (d) => { step(d, LAMBDA).OutputParameters[0] = 'statusCode'; }, 'Steps[8].OutputParameters[0]', /must be an object/],
     ['OutputParameters duplicate', (d) => { step(d, LAMBDA).OutputParameters[1].OutputName = 'statusCode'; }, 'Steps[8].OutputParameters[1].OutputName', /declared twice/],
     ['OutputParameters type', (d) => { step(d, LAMBDA).OutputParameters[0].OutputType = 'Number'; }, 'Steps[8].OutputParameters[0].OutputType', /one of String, Integer, Float, Boolean/],
     ['OutputParameters name missing', (d) => { delete step(d, LAMBDA).OutputParameters[0].OutputName; }, 'Steps[8].OutputParameters[0].OutputName', /non-empty string/],
@@ -297,6 +301,8 @@ describe('Arguments per step type', () => {
     ['EMR MainClass', (d) => { args(d, EMR).StepConfig.HadoopJarStep.MainClass = true; }, 'Steps[10].Arguments.StepConfig.HadoopJarStep.MainClass', /must be a string/],
     ['EMR Properties not a list', (d) => { args(d, EMR).StepConfig.HadoopJarStep.Properties = { a: 'b' }; },
       'Steps[10].Arguments.StepConfig.HadoopJarStep.Properties', /list of \{"Key", "Value"\}/],
+    ['EMR property not an object', (d) => { args(d, EMR).StepConfig.HadoopJarStep.Properties = ['a=b']; },
+      'Steps[10].Arguments.StepConfig.HadoopJarStep.Properties[0]', /must be \{"Key": \.\.\., "Value": \.\.\.\}/],
     ['EMR property without Value', (d) => { delete args(d, EMR).StepConfig.HadoopJarStep.Properties[0].Value; },
       'Steps[10].Arguments.StepConfig.HadoopJarStep.Properties[0].Value', /needs "Value"/],
     ['EMR with both cluster keys', (d) => { args(d, EMR).ClusterConfig = args(d, EMR_NEW).ClusterConfig; }, 'Steps[10].Arguments', /exactly one of "ClusterId".*received both/],

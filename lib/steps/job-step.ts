@@ -10,6 +10,7 @@ import { expressionOf } from '../private/expression';
 const JOB_ACTIONS: Record<string, string[]> = {
   'processing-job': ['sagemaker:CreateProcessingJob', 'sagemaker:DescribeProcessingJob', 'sagemaker:StopProcessingJob'],
   'training-job': ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+  'transform-job': ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
 };
 
 /**
@@ -21,12 +22,22 @@ const JOB_ACTIONS: Record<string, string[]> = {
 export function bindJobStep(pipeline: Pipeline, resourceType: keyof typeof JOB_ACTIONS & string, role: iam.IRole | undefined): iam.IRole {
   const jobRole = role ?? pipeline.defaultJobRole;
   pipeline._grantPassRole(jobRole);
+  grantJobActions(pipeline, resourceType);
+  return jobRole;
+}
+
+/**
+ * Grants the pipeline role the actions for one job type (create, describe, stop, tag) on that job
+ * type's ARNs, and nothing else: no `iam:PassRole`. Used alone by steps whose request names no
+ * role (a transform job runs as its model's role).
+ * @internal
+ */
+export function grantJobActions(pipeline: Pipeline, resourceType: keyof typeof JOB_ACTIONS & string): void {
   const stack = Stack.of(pipeline);
   pipeline._grantPipelineRole(
     [...JOB_ACTIONS[resourceType], 'sagemaker:AddTags'],
     [stack.formatArn({ service: 'sagemaker', resource: resourceType, resourceName: '*' })],
   );
-  return jobRole;
 }
 
 /**

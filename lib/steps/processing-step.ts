@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { DescribeProcessingJobResponse } from '@aws-sdk/client-sagemaker';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -11,7 +10,7 @@ import { ContainerImage } from '../container-image';
 import { PropertyFile } from '../expressions';
 import { InstanceType } from '../instance-type';
 import { grantS3Uri } from '../private/s3-grants';
-import { createPropertyTree, PropertyStruct } from '../properties';
+import { createPropertyTree, ProcessingJobProperties } from '../properties';
 
 /** Local folder under which the code input is mounted, as the SageMaker SDK's script processors do. */
 const CODE_DIR = '/opt/ml/processing/input/code';
@@ -184,7 +183,7 @@ export class ProcessingStep extends Step {
   /** @inheritdoc */
   public readonly stepType = 'Processing';
   /** The processing job's properties (DescribeProcessingJob), for other steps to read. */
-  public readonly properties: PropertyStruct<DescribeProcessingJobResponse>;
+  public readonly properties: ProcessingJobProperties;
   /** The role the job runs as. */
   public readonly role: iam.IRole;
 
@@ -197,7 +196,7 @@ export class ProcessingStep extends Step {
   constructor(scope: Construct, id: string, props: ProcessingStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
     this.props = props;
-    this.properties = createPropertyTree(this, 'Processing') as PropertyStruct<DescribeProcessingJobResponse>;
+    this.properties = createPropertyTree(this, 'Processing') as ProcessingJobProperties;
     this.role = bindJobStep(this.pipeline, 'processing-job', props.role);
     const stack = Stack.of(this);
 

@@ -1,4 +1,3 @@
-import type { DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -8,7 +7,7 @@ import { ContainerImage } from '../container-image';
 import { InstanceType } from '../instance-type';
 import { toStringValue } from '../private/expression';
 import { grantS3Uri } from '../private/s3-grants';
-import { createPropertyTree, PropertyStruct } from '../properties';
+import { createPropertyTree, TrainingJobProperties } from '../properties';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */
 export enum TrainingS3DataType {
@@ -185,7 +184,7 @@ export class TrainingStep extends Step {
   /** @inheritdoc */
   public readonly stepType = 'Training';
   /** The training job's properties (DescribeTrainingJob), for other steps to read, e.g. `ModelArtifacts.S3ModelArtifacts`. */
-  public readonly properties: PropertyStruct<DescribeTrainingJobResponse>;
+  public readonly properties: TrainingJobProperties;
   /** The role the job runs as. */
   public readonly role: iam.IRole;
 
@@ -196,7 +195,7 @@ export class TrainingStep extends Step {
   constructor(scope: Construct, id: string, props: TrainingStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
     this.props = props;
-    this.properties = createPropertyTree(this, 'Training') as PropertyStruct<DescribeTrainingJobResponse>;
+    this.properties = createPropertyTree(this, 'Training') as TrainingJobProperties;
     this.role = bindJobStep(this.pipeline, 'training-job', props.role);
     const stack = Stack.of(this);
 

@@ -1,21 +1,8 @@
-import { nearestName } from '../private/shape-util';
-
 /**
  * Shared state and small helpers of the definition validator (not exported from the package).
  */
-
-/** One problem found in a pipeline definition. */
-export interface DefinitionProblem {
-  /**
-   * Where in the definition, as a JSON path, e.g. `Steps[1].Arguments.ProcessingInputs[0].S3Input.S3Uri`
-   * (condition branch steps: `Steps[3].Arguments.IfSteps[0]...`). The empty string is the document itself.
-   */
-  readonly path: string;
-  /** Name of the step the problem is in, when it is inside a step. */
-  readonly stepName?: string;
-  /** What is wrong, what was received and how to fix it. */
-  readonly message: string;
-}
+import type { DefinitionProblem } from './validate-definition';
+import { nearestName } from '../private/shape-util';
 
 /** A plain JSON object. */
 export type JsonObject = Record<string, unknown>;
@@ -104,17 +91,6 @@ export function describe(value: unknown): string {
     return `an object ${text}`;
   }
   return `${typeof value} ${text}`;
-}
-
-/** The JSON type name of a value, for messages. */
-export function jsonType(value: unknown): string {
-  if (value === null) {
-    return 'null';
-  }
-  if (Array.isArray(value)) {
-    return 'list';
-  }
-  return typeof value === 'object' ? 'object' : typeof value;
 }
 
 /** ` Did you mean "x"?`, or an empty string when nothing is close. */

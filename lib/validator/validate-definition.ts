@@ -1,8 +1,19 @@
-import { DefinitionProblem, NAME_PATTERN, StepInfo, ValidationContext, checkKnownKeys, child, describe, isObject, item } from './context';
+import { NAME_PATTERN, StepInfo, ValidationContext, checkKnownKeys, child, describe, isObject, item } from './context';
 import { checkPrimitive } from './expressions';
 import { checkStep, collectSteps } from './steps';
 
-export { DefinitionProblem } from './context';
+/** One problem found in a pipeline definition. */
+export interface DefinitionProblem {
+  /**
+   * Where in the definition, as a JSON path, e.g. `Steps[1].Arguments.ProcessingInputs[0].S3Input.S3Uri`
+   * (condition branch steps: `Steps[3].Arguments.IfSteps[0]...`). The empty string is the document itself.
+   */
+  readonly path: string;
+  /** Name of the step the problem is in, when it is inside a step. */
+  readonly stepName?: string;
+  /** What is wrong, what was received and how to fix it. */
+  readonly message: string;
+}
 
 /** The only definition version the service accepts. */
 const VERSION = '2020-12-01';

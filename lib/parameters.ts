@@ -164,23 +164,18 @@ export interface ParameterIntegerProps {
 }
 
 /**
- * An `Integer` pipeline parameter.
+ * Base of the number parameters: a number token for number props, a default checked at construction.
  */
-export class ParameterInteger extends Parameter {
-  /** @inheritdoc */
-  public readonly parameterType = ParameterType.INTEGER;
-  /** @inheritdoc */
-  public readonly kind: ExpressionKind = 'Integer';
+export abstract class NumberParameter extends Parameter {
   /** The default value, if any. */
   public readonly defaultValue?: number;
 
-  constructor(name: string, props: ParameterIntegerProps = {}) {
+  protected constructor(name: string, defaultValue: number | undefined, isValid: (value: number) => boolean, expected: string, hint = '') {
     super(name);
-    const value = props.defaultValue;
-    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || Token.isUnresolved(value))) {
-      throw new Error(`Default of Integer parameter '${name}' must be a literal integer; received ${describe(value)}. Use a ParameterFloat for fractional values.`);
+    if (defaultValue !== undefined && (typeof defaultValue !== 'number' || Token.isUnresolved(defaultValue) || !isValid(defaultValue))) {
+      throw new Error(`Default of ${this.parameterTypeName()} parameter '${name}' must be ${expected}; received ${describe(defaultValue)}.${hint}`);
     }
-    this.defaultValue = value;
+    this.defaultValue = defaultValue;
   }
 
   /** The parameter as a number token, for number props such as an instance count. */
@@ -191,6 +186,27 @@ export class ParameterInteger extends Parameter {
   /** @inheritdoc */
   public defaultValueForDeclaration(): number | undefined {
     return this.defaultValue;
+  }
+
+  /** `Integer` or `Float`, for messages (the subclass fields are not set yet in the base constructor). */
+  protected abstract parameterTypeName(): string;
+}
+
+/**
+ * An `Integer` pipeline parameter.
+ */
+export class ParameterInteger extends NumberParameter {
+  /** @inheritdoc */
+  public readonly parameterType = ParameterType.INTEGER;
+  /** @inheritdoc */
+  public readonly kind: ExpressionKind = 'Integer';
+
+  constructor(name: string, props: ParameterIntegerProps = {}) {
+    super(name, props.defaultValue, Number.isSafeInteger, 'a literal integer', ' Use a ParameterFloat for fractional values.');
+  }
+
+  protected parameterTypeName(): string {
+    return 'Integer';
   }
 }
 
@@ -208,31 +224,18 @@ export interface ParameterFloatProps {
 /**
  * A `Float` pipeline parameter.
  */
-export class ParameterFloat extends Parameter {
+export class ParameterFloat extends NumberParameter {
   /** @inheritdoc */
   public readonly parameterType = ParameterType.FLOAT;
   /** @inheritdoc */
   public readonly kind: ExpressionKind = 'Float';
-  /** The default value, if any. */
-  public readonly defaultValue?: number;
 
   constructor(name: string, props: ParameterFloatProps = {}) {
-    super(name);
-    const value = props.defaultValue;
-    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || Token.isUnresolved(value))) {
-      throw new Error(`Default of Float parameter '${name}' must be a literal finite number; received ${describe(value)}.`);
-    }
-    this.defaultValue = value;
+    super(name, props.defaultValue, Number.isFinite, 'a literal finite number');
   }
 
-  /** The parameter as a number token, for number props. */
-  public get valueAsNumber(): number {
-    return Token.asNumber(this);
-  }
-
-  /** @inheritdoc */
-  public defaultValueForDeclaration(): number | undefined {
-    return this.defaultValue;
+  protected parameterTypeName(): string {
+    return 'Float';
   }
 }
 

@@ -1,0 +1,642 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { checkInteger, renderEnvironment, renderMaxRuntime } from './job-step';
+import { ContainerImage } from '../container-image';
+import { InstanceType } from '../instance-type';
+import { expressionOf, toStringValue } from '../private/expression';
+import { grantS3Uri } from '../private/s3-grants';
+
+/** How a training channel's S3 location is interpreted (`S3DataType`). */
+export enum TrainingS3DataType {
+  /** Every object under the URI prefix. */
+  S3_PREFIX = 'S3Prefix',
+  /** A manifest file listing the objects. */
+  MANIFEST_FILE = 'ManifestFile',
+  /** An augmented manifest file. */
+  AUGMENTED_MANIFEST_FILE = 'AugmentedManifestFile',
+}
+
+/** How a channel's data is spread over instances (`S3DataDistributionType`). */
+export enum TrainingS3DataDistribution {
+  /** Every instance gets all the data. */
+  FULLY_REPLICATED = 'FullyReplicated',
+  /** Each instance gets a share of the objects. */
+  SHARDED_BY_S3_KEY = 'ShardedByS3Key',
+}
+
+/** How training data reaches the container (`TrainingInputMode`). */
+export enum TrainingInputMode {
+  /** Downloaded before training starts. */
+  FILE = 'File',
+  /** Streamed through a pipe. */
+  PIPE = 'Pipe',
+  /** Streamed from S3 on demand. */
+  FAST_FILE = 'FastFile',
+}
+
+/** Compression of a channel's data (`CompressionType`). */
+export enum TrainingCompressionType {
+  /** Not compressed. */
+  NONE = 'None',
+  /** Gzip-compressed. */
+  GZIP = 'Gzip',
+}
+
+/** How a channel's records are wrapped (`RecordWrapperType`). */
+export enum TrainingRecordWrapperType {
+  /** The records are passed as they are. */
+  NONE = 'None',
+  /** Each record is wrapped in a RecordIO header (the data is not RecordIO already). */
+  RECORD_IO = 'RecordIO',
+}
+
+/**
+ * Shuffling of a channel's data (`ShuffleConfig`).
+ */
+export interface TrainingShuffleConfig {
+  /** Seed of the shuffle (`Seed`), an integer. */
+  readonly seed: number;
+}
+
+/**
+ * Options of a training channel.
+ */
+export interface TrainingInputOptions {
+  /**
+   * MIME type of the data (`ContentType`), for example `text/csv`.
+   * @default - none
+   */
+  readonly contentType?: string;
+  /**
+   * @default TrainingS3DataType.S3_PREFIX
+   */
+  readonly s3DataType?: TrainingS3DataType;
+  /**
+   * @default TrainingS3DataDistribution.FULLY_REPLICATED
+   */
+  readonly distribution?: TrainingS3DataDistribution;
+  /**
+   * @default - none
+   */
+  readonly compressionType?: TrainingCompressionType;
+  /**
+   * Input mode of this channel, overriding the job's.
+   * @default - the job's input mode
+   */
+  readonly inputMode?: TrainingInputMode;
+  /**
+   * Whether SageMaker wraps each record in a RecordIO header (`RecordWrapperType`).
+   * @default - none (the service treats the data as not wrapped)
+   */
+  readonly recordWrapperType?: TrainingRecordWrapperType;
+  /**
+   * Shuffle the objects of an `S3Prefix` channel, or the lines of a manifest, before each epoch (`ShuffleConfig`).
+   * @default - no shuffling
+   */
+  readonly shuffle?: TrainingShuffleConfig;
+  /**
+   * Attributes of an augmented manifest file to pass to the container (`S3DataSource.AttributeNames`),
+   * at most 16. Only with `s3DataType: TrainingS3DataType.AUGMENTED_MANIFEST_FILE`.
+   * @default - none
+   */
+  readonly attributeNames?: string[];
+}
+
+/**
+ * A channel of training data (`InputDataConfig[]`).
+ */
+export class TrainingInput {
+  /**
+   * A channel whose data is at an S3 URI: an `s3://` URI, a parameter, a step property such as
+   * `prep.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`, or a concatenation.
+   * When the bucket is known at synth, the job role is granted read access to the key prefix.
+   */
+  public static s3(channelName: string, s3Uri: string, options: TrainingInputOptions = {}): TrainingInput {
+    return new TrainingInput(channelName, s3Uri, options);
+  }
+
+  private constructor(
+    /** Name of the channel (`ChannelName`); the container reads it from `/opt/ml/input/data/<name>`. */
+    public readonly channelName: string,
+    /** The data's S3 URI. */
+    public readonly s3Uri: string,
+    private readonly options: TrainingInputOptions,
+  ) {
+    if (Token.isUnresolved(channelName) || !/^[A-Za-z0-9\.\-_]{1,64}$/.test(channelName)) {
+      throw new Error(`TrainingInput channel name must be 1-64 characters of A-Z, a-z, 0-9, '.', '-' and '_'; received '${channelName}'.`);
+    }
+    const seed = options.shuffle?.seed;
+    if (options.shuffle !== undefined && (typeof seed !== 'number' || (!Token.isUnresolved(seed) && !Number.isSafeInteger(seed)))) {
+      throw new Error(`TrainingInput '${channelName}': shuffle.seed must be an integer; received ${String(seed)}. Pass e.g. { shuffle: { seed: 42 } }.`);
+    }
+    const attributes = options.attributeNames;
+    if (attributes !== undefined) {
+      if ((options.s3DataType ?? TrainingS3DataType.S3_PREFIX) !== TrainingS3DataType.AUGMENTED_MANIFEST_FILE) {
+        throw new Error(`TrainingInput '${channelName}': attributeNames apply only to augmented manifest files; received s3DataType ${options.s3DataType ?? TrainingS3DataType.S3_PREFIX}. Set s3DataType: TrainingS3DataType.AUGMENTED_MANIFEST_FILE or remove attributeNames.`);
+      }
+      if (attributes.length < 1 || attributes.length > 16) {
+        throw new Error(`TrainingInput '${channelName}': attributeNames takes 1-16 names; received ${attributes.length}.`);
+      }
+      for (const name of attributes) {
+        if (!Token.isUnresolved(name) && (name.length < 1 || name.length > 256)) {
+          throw new Error(`TrainingInput '${channelName}': attribute names are 1-256 characters; received '${name.slice(0, 40)}' (${name.length} characters).`);
+        }
+      }
+    }
+  }
+
+  /** @internal */
+  public _render(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      DataSource: {
+        S3DataSource: {
+          S3DataType: o.s3DataType ?? TrainingS3DataType.S3_PREFIX,
+          S3Uri: this.s3Uri,
+          S3DataDistributionType: o.distribution ?? TrainingS3DataDistribution.FULLY_REPLICATED,
+          ...(o.attributeNames !== undefined ? { AttributeNames: [...o.attributeNames] } : {}),
+        },
+      },
+      ...(o.contentType !== undefined ? { ContentType: o.contentType } : {}),
+      ...(o.compressionType !== undefined ? { CompressionType: o.compressionType } : {}),
+      ...(o.inputMode !== undefined ? { InputMode: o.inputMode } : {}),
+      ChannelName: this.channelName,
+      ...(o.recordWrapperType !== undefined ? { RecordWrapperType: o.recordWrapperType } : {}),
+      ...(o.shuffle !== undefined ? { ShuffleConfig: { Seed: o.shuffle.seed } } : {}),
+    };
+  }
+}
+
+/**
+ * A metric the training container writes to its log, found with a regular expression (`MetricDefinition`).
+ */
+export interface MetricDefinition {
+  /** Name of the metric (1-255 characters), for example `validation:rmse`. */
+  readonly name: string;
+  /** Regular expression whose first group captures the value (1-500 characters), for example `rmse=([0-9\\.]+)`. */
+  readonly regex: string;
+}
+
+/**
+ * How SageMaker retries a training job that fails with an internal error (`RetryStrategy`).
+ */
+export interface TrainingRetryStrategy {
+  /** Number of times to retry the job (`MaximumRetryAttempts`), 1-30. */
+  readonly maximumRetryAttempts: number;
+}
+
+/**
+ * Options of a SageMaker training job, shared by `TrainingStep` (a CreateTrainingJob request) and
+ * `TuningStep` (the training job definition of a CreateHyperParameterTuningJob request).
+ */
+export interface TrainingJobOptions {
+  /**
+   * The container image that runs the training code (`AlgorithmSpecification.TrainingImage`).
+   * Give exactly one of `image` and `algorithmName`.
+   * @default - none; then `algorithmName` is required
+   */
+  readonly image?: ContainerImage;
+  /**
+   * Name or ARN of an algorithm resource (a SageMaker or AWS Marketplace algorithm) to train with
+   * instead of an image (`AlgorithmSpecification.AlgorithmName`). Give exactly one of `image` and `algorithmName`.
+   * @default - none; then `image` is required
+   */
+  readonly algorithmName?: string;
+  /**
+   * Where the model artifacts go (`OutputDataConfig.S3OutputPath`). When the bucket is known at
+   * synth, the job role is granted read and write access to the key prefix.
+   */
+  readonly outputPath: string;
+  /**
+   * Training data channels (at most 20).
+   * @default - none
+   */
+  readonly inputs?: TrainingInput[];
+  /**
+   * Hyperparameters (at most 100); for a tuning job these are the static ones, passed to every
+   * training job unchanged. Values may be literals, parameters or step properties; numbers
+   * and booleans are passed as text, and number expressions are wrapped in `Std:Join` as the
+   * SageMaker SDK does, since the service takes only strings.
+   * @default - none
+   */
+  readonly hyperparameters?: Record<string, string | number | boolean>;
+  /**
+   * Input mode of the job's channels (`AlgorithmSpecification.TrainingInputMode`).
+   * @default TrainingInputMode.FILE
+   */
+  readonly inputMode?: TrainingInputMode;
+  /**
+   * Instance type. Accepts a String parameter through `InstanceType.of`.
+   * @default InstanceType.M5_XLARGE
+   */
+  readonly instanceType?: InstanceType;
+  /**
+   * Number of instances.
+   * @default 1
+   */
+  readonly instanceCount?: number;
+  /**
+   * Size of each instance's storage volume in GB.
+   * @default 30
+   */
+  readonly volumeSizeInGB?: number;
+  /**
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 28 days.
+   * @default Duration.days(1)
+   */
+  readonly maxRuntime?: Duration;
+  /**
+   * Environment variables of the container (at most 100).
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * The role the job runs as.
+   * @default - the pipeline's shared job role, granted only what this step's inputs and output need
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Metrics the container writes to its log (`AlgorithmSpecification.MetricDefinitions`), at most 40.
+   * A tuning objective names one of them.
+   * @default - none (built-in algorithms publish their own metrics)
+   */
+  readonly metricDefinitions?: MetricDefinition[];
+  /**
+   * KMS key that encrypts the model artifacts (`OutputDataConfig.KmsKeyId`). The job role is
+   * granted encrypt and decrypt on it.
+   * @default - the bucket's default encryption
+   */
+  readonly outputKmsKey?: kms.IKey;
+  /**
+   * KMS key that encrypts the instances' storage volumes (`ResourceConfig.VolumeKmsKeyId`). The job
+   * role is granted encrypt and decrypt on it.
+   * @default - an AWS managed key
+   */
+  readonly volumeKmsKey?: kms.IKey;
+  /**
+   * Train on managed spot instances (`EnableManagedSpotTraining`). Requires `maxWait`; use
+   * `checkpointS3Uri` so an interrupted job resumes.
+   * @default false
+   */
+  readonly useSpotInstances?: boolean;
+  /**
+   * How long to wait for spot capacity and training together (`StoppingCondition.MaxWaitTimeInSeconds`),
+   * at least `maxRuntime`. Only with `useSpotInstances`, and required with it.
+   * @default - none
+   */
+  readonly maxWait?: Duration;
+  /**
+   * Where the container's checkpoints are copied (`CheckpointConfig.S3Uri`). The job role is granted
+   * read and write access to the key prefix.
+   * @default - no checkpoints
+   */
+  readonly checkpointS3Uri?: string;
+  /**
+   * Where the container writes checkpoints (`CheckpointConfig.LocalPath`). Only with `checkpointS3Uri`.
+   * @default - `/opt/ml/checkpoints` (the service's default)
+   */
+  readonly checkpointLocalPath?: string;
+  /**
+   * VPC to run the job in (`VpcConfig`). The job role is granted the EC2 network-interface actions
+   * SageMaker needs in a VPC.
+   * @default - no VPC (the job runs in the SageMaker service network)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` to place the job in (`VpcConfig.Subnets`). Only with `vpc`.
+   * @default - the VPC's private subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the job (`VpcConfig.SecurityGroupIds`), at most 5. Only with `vpc`.
+   * @default - a new security group that allows all outbound traffic and traffic between the job's instances
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Block the containers' network access (`EnableNetworkIsolation`).
+   * @default - not set (the service's default, false)
+   */
+  readonly enableNetworkIsolation?: boolean;
+  /**
+   * Encrypt the traffic between the instances of a distributed job (`EnableInterContainerTrafficEncryption`).
+   * @default - not set (the service's default, false)
+   */
+  readonly enableInterContainerTrafficEncryption?: boolean;
+  /**
+   * Retry the job on internal errors (`RetryStrategy`).
+   * @default - no retries by the service (step `retryPolicies` still apply)
+   */
+  readonly retryStrategy?: TrainingRetryStrategy;
+}
+
+/** The EC2 actions a SageMaker job needs in a VPC. */
+const VPC_ACTIONS = [
+  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
+  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
+  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+];
+
+const MAX_TRAINING_RUNTIME = Duration.days(28);
+
+/**
+ * A validated training job configuration: checks the options when created, grants the job role
+ * what they need, creates a security group when needed, and renders the parts of a CreateTrainingJob
+ * request or of a tuning job's training job definition.
+ * @internal
+ */
+export class TrainingJobConfig {
+  /** The security groups of the job, when it runs in a VPC. */
+  public readonly securityGroups: ec2.ISecurityGroup[];
+
+  private readonly imageUri?: string;
+  private readonly hyperparameters?: Record<string, string>;
+  private readonly subnetIds?: string[];
+  private readonly maxRuntimeSeconds: number;
+
+  /**
+   * @param scope the step (errors name its path; a new security group is created in it)
+   * @param idPrefix prefix of the ids of constructs created in `scope`
+   * @param prop how errors name the options (`''` for a step's own props, `trainingJobDefinitions[0].` ...)
+   */
+  constructor(
+    private readonly scope: Construct,
+    public readonly options: TrainingJobOptions,
+    public readonly role: iam.IRole,
+    idPrefix: string = '',
+    private readonly prop: string = '',
+  ) {
+    const o = options;
+    const p = prop;
+    const where = scope.node.path;
+    const stack = Stack.of(scope);
+
+    if ((o.image === undefined) === (o.algorithmName === undefined)) {
+      throw new Error(`${where}: give exactly one of ${p}image and ${p}algorithmName; received ${o.image === undefined ? 'neither' : 'both'}. Use image: ContainerImage.fromRegistry(uri) for a container, or algorithmName for an algorithm resource.`);
+    }
+    if (o.algorithmName !== undefined && !Token.isUnresolved(o.algorithmName) && (o.algorithmName.length < 1 || o.algorithmName.length > 170)) {
+      throw new Error(`${where}: ${p}algorithmName must be 1-170 characters (a name or ARN); received ${o.algorithmName.length} characters.`);
+    }
+    checkInteger(scope, `${p}instanceCount`, o.instanceCount, 1, 100000);
+    checkInteger(scope, `${p}volumeSizeInGB`, o.volumeSizeInGB, 1, 16384);
+    renderEnvironment(scope, o.environment);
+    this.maxRuntimeSeconds = renderMaxRuntime(scope, o.maxRuntime, Duration.days(1), MAX_TRAINING_RUNTIME);
+
+    // metric definitions
+    const metrics = o.metricDefinitions ?? [];
+    if (metrics.length > 40) {
+      throw new Error(`${where}: ${p}metricDefinitions has ${metrics.length} entries; a training job takes at most 40. Keep the metrics you use.`);
+    }
+    const metricNames = new Set<string>();
+    for (const metric of metrics) {
+      if (typeof metric?.name !== 'string' || metric.name.length < 1 || metric.name.length > 255) {
+        throw new Error(`${where}: ${p}metricDefinitions names must be 1-255 characters; received '${String(metric?.name)}'.`);
+      }
+      if (typeof metric.regex !== 'string' || metric.regex.length < 1 || metric.regex.length > 500) {
+        throw new Error(`${where}: ${p}metricDefinitions['${metric.name}'].regex must be 1-500 characters; received ${typeof metric.regex === 'string' ? `${metric.regex.length} characters` : String(metric.regex)}.`);
+      }
+      if (metricNames.has(metric.name)) {
+        throw new Error(`${where}: ${p}metricDefinitions names metric '${metric.name}' twice; names must be unique.`);
+      }
+      metricNames.add(metric.name);
+    }
+
+    // spot training
+    if (o.useSpotInstances) {
+      if (o.maxWait === undefined) {
+        throw new Error(`${where}: ${p}useSpotInstances requires ${p}maxWait (how long to wait for spot capacity and training together); received none. Set e.g. maxWait: Duration.hours(2), at least maxRuntime (${this.maxRuntimeSeconds} seconds).`);
+      }
+      const wait = o.maxWait.toSeconds();
+      if (wait < this.maxRuntimeSeconds) {
+        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
+      }
+    } else if (o.maxWait !== undefined) {
+      throw new Error(`${where}: ${p}maxWait applies only to managed spot training; received maxWait without useSpotInstances: true. Set useSpotInstances: true or remove maxWait.`);
+    }
+
+    // checkpoints
+    if (o.checkpointLocalPath !== undefined && o.checkpointS3Uri === undefined) {
+      throw new Error(`${where}: ${p}checkpointLocalPath requires ${p}checkpointS3Uri; received only the local path. Set checkpointS3Uri to where checkpoints are copied.`);
+    }
+    if (o.checkpointS3Uri !== undefined) {
+      checkS3Uri(scope, `${p}checkpointS3Uri`, o.checkpointS3Uri);
+      grantS3Uri(role, stack, o.checkpointS3Uri, 'readWrite');
+    }
+    if (o.checkpointLocalPath !== undefined && !Token.isUnresolved(o.checkpointLocalPath)
+      && (!o.checkpointLocalPath.startsWith('/') || o.checkpointLocalPath.length > 4096)) {
+      throw new Error(`${where}: ${p}checkpointLocalPath must be an absolute path of at most 4,096 characters; received '${o.checkpointLocalPath}'.`);
+    }
+
+    // retry strategy
+    if (o.retryStrategy !== undefined) {
+      const attempts = o.retryStrategy.maximumRetryAttempts;
+      if (typeof attempts !== 'number') {
+        throw new Error(`${where}: ${p}retryStrategy.maximumRetryAttempts must be an integer from 1 to 30; received ${String(attempts)}.`);
+      }
+      checkInteger(scope, `${p}retryStrategy.maximumRetryAttempts`, attempts, 1, 30);
+    }
+
+    // VPC
+    if (o.vpc === undefined) {
+      if (o.subnets !== undefined || o.securityGroups !== undefined) {
+        throw new Error(`${where}: ${p}subnets and ${p}securityGroups apply only with ${p}vpc; received ${o.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
+      }
+      this.securityGroups = [];
+    } else {
+      if (o.securityGroups !== undefined && (o.securityGroups.length < 1 || o.securityGroups.length > 5)) {
+        throw new Error(`${where}: ${p}securityGroups takes 1-5 security groups; received ${o.securityGroups.length}. Omit it to have one created.`);
+      }
+      const subnetIds = o.vpc.selectSubnets(o.subnets).subnetIds;
+      if (subnetIds.length < 1 || subnetIds.length > 16) {
+        throw new Error(`${where}: ${p}subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
+      }
+      this.subnetIds = subnetIds;
+      if (o.securityGroups !== undefined) {
+        this.securityGroups = [...o.securityGroups];
+      } else {
+        const group = new ec2.SecurityGroup(scope, `${idPrefix}SecurityGroup`, {
+          vpc: o.vpc,
+          description: `SageMaker training jobs of ${where}`,
+          allowAllOutbound: true,
+        });
+        group.connections.allowInternally(ec2.Port.allTraffic(), 'Traffic between the instances of a distributed training job');
+        this.securityGroups = [group];
+      }
+      iam.Grant.addToPrincipal({ grantee: role, actions: VPC_ACTIONS, resourceArns: ['*'] });
+    }
+
+    // KMS
+    o.outputKmsKey?.grantEncryptDecrypt(role);
+    o.volumeKmsKey?.grantEncryptDecrypt(role);
+
+    // inputs and outputs
+    const inputs = o.inputs ?? [];
+    if (inputs.length > 20) {
+      throw new Error(`${where}: a training job takes at most 20 channels; received ${inputs.length}.`);
+    }
+    const channels = new Set<string>();
+    for (const input of inputs) {
+      if (!(input instanceof TrainingInput)) {
+        throw new Error(`${where}: inputs must be created with TrainingInput.s3(channelName, s3Uri); received ${JSON.stringify(input)}.`);
+      }
+      if (channels.has(input.channelName)) {
+        throw new Error(`${where}: channel '${input.channelName}' is given twice; channel names must be unique.`);
+      }
+      channels.add(input.channelName);
+      grantS3Uri(role, stack, input.s3Uri, 'read');
+    }
+    grantS3Uri(role, stack, o.outputPath, 'readWrite');
+    this.hyperparameters = renderHyperparameters(scope, o.hyperparameters);
+    this.imageUri = o.image?.bind(scope, role).imageUri;
+  }
+
+  /** Names of the static hyperparameters. */
+  public get hyperparameterNames(): string[] {
+    return Object.keys(this.hyperparameters ?? {});
+  }
+
+  /** Names of the metric definitions. */
+  public get metricNames(): string[] {
+    return (this.options.metricDefinitions ?? []).map((m) => m.name);
+  }
+
+  /** `AlgorithmSpecification` (also valid as a `HyperParameterAlgorithmSpecification`). */
+  public renderAlgorithmSpecification(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      ...(this.imageUri !== undefined ? { TrainingImage: this.imageUri } : {}),
+      ...(o.algorithmName !== undefined ? { AlgorithmName: o.algorithmName } : {}),
+      TrainingInputMode: o.inputMode ?? TrainingInputMode.FILE,
+      ...((o.metricDefinitions ?? []).length > 0 ? { MetricDefinitions: o.metricDefinitions!.map((m) => ({ Name: m.name, Regex: m.regex })) } : {}),
+    };
+  }
+
+  /** `OutputDataConfig`. */
+  public renderOutputDataConfig(): Record<string, unknown> {
+    return {
+      S3OutputPath: this.options.outputPath,
+      ...(this.options.outputKmsKey !== undefined ? { KmsKeyId: this.options.outputKmsKey.keyArn } : {}),
+    };
+  }
+
+  /** `StoppingCondition`. */
+  public renderStoppingCondition(): Record<string, unknown> {
+    return {
+      MaxRuntimeInSeconds: this.maxRuntimeSeconds,
+      ...(this.options.maxWait !== undefined ? { MaxWaitTimeInSeconds: this.options.maxWait.toSeconds() } : {}),
+    };
+  }
+
+  /** `ResourceConfig`. */
+  public renderResourceConfig(): Record<string, unknown> {
+    const o = this.options;
+    return {
+      VolumeSizeInGB: o.volumeSizeInGB ?? 30,
+      InstanceCount: o.instanceCount ?? 1,
+      InstanceType: (o.instanceType ?? InstanceType.M5_XLARGE).toString(),
+      ...(o.volumeKmsKey !== undefined ? { VolumeKmsKeyId: o.volumeKmsKey.keyArn } : {}),
+    };
+  }
+
+  /** `InputDataConfig`, or undefined when there are no channels. */
+  public renderInputDataConfig(): Record<string, unknown>[] | undefined {
+    const inputs = this.options.inputs ?? [];
+    return inputs.length > 0 ? inputs.map((i) => i._render()) : undefined;
+  }
+
+  /** The hyperparameters as strings, or undefined when there are none. */
+  public renderHyperparameters(): Record<string, string> | undefined {
+    return this.hyperparameters;
+  }
+
+  /** `Environment`, or undefined when empty. */
+  public renderEnvironment(): Record<string, string> | undefined {
+    return renderEnvironment(this.scope, this.options.environment);
+  }
+
+  /**
+   * The optional keys added by the newer options, in request order: `VpcConfig`,
+   * `EnableNetworkIsolation`, `EnableInterContainerTrafficEncryption`, `EnableManagedSpotTraining`,
+   * `CheckpointConfig`, `RetryStrategy`. Only the keys that are set.
+   */
+  public renderOptionalKeys(): Record<string, unknown> {
+    const o = this.options;
+    const out: Record<string, unknown> = {};
+    if (this.subnetIds !== undefined) {
+      out.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    }
+    if (o.enableNetworkIsolation !== undefined) {
+      out.EnableNetworkIsolation = o.enableNetworkIsolation;
+    }
+    if (o.enableInterContainerTrafficEncryption !== undefined) {
+      out.EnableInterContainerTrafficEncryption = o.enableInterContainerTrafficEncryption;
+    }
+    if (o.useSpotInstances !== undefined) {
+      out.EnableManagedSpotTraining = o.useSpotInstances;
+    }
+    if (o.checkpointS3Uri !== undefined) {
+      out.CheckpointConfig = {
+        S3Uri: o.checkpointS3Uri,
+        ...(o.checkpointLocalPath !== undefined ? { LocalPath: o.checkpointLocalPath } : {}),
+      };
+    }
+    if (o.retryStrategy !== undefined) {
+      out.RetryStrategy = { MaximumRetryAttempts: o.retryStrategy.maximumRetryAttempts };
+    }
+    return out;
+  }
+
+  /** Prefix for error messages about these options. */
+  public get propPrefix(): string {
+    return this.prop;
+  }
+}
+
+function checkS3Uri(scope: Construct, prop: string, uri: string): void {
+  if (typeof uri !== 'string') {
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}.`);
+  }
+  if (expressionOf(uri) !== undefined || Token.isUnresolved(uri)) {
+    return;
+  }
+  if (!/^(https|s3):\/\/[^/]+/.test(uri) || uri.length > 1024) {
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. \`s3://\${bucket.bucketName}/checkpoints\`.`);
+  }
+}
+
+/**
+ * Validates and renders hyperparameters as strings.
+ * @internal
+ */
+export function renderHyperparameters(
+  scope: Construct,
+  hyperparameters: Record<string, string | number | boolean> | undefined,
+): Record<string, string> | undefined {
+  if (hyperparameters === undefined) {
+    return undefined;
+  }
+  const entries = Object.entries(hyperparameters);
+  if (entries.length > 100) {
+    throw new Error(`${scope.node.path}: ${entries.length} hyperparameters given; SageMaker accepts at most 100.`);
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a string, number or boolean (or a parameter or step property); received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. Serialize structured values yourself, e.g. JSON.stringify(value).`);
+    }
+    if (typeof value === 'number' && !Token.isUnresolved(value) && !Number.isFinite(value)) {
+      throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a finite number; received ${value}.`);
+    }
+    if (key.length > 256) {
+      throw new Error(`${scope.node.path}: hyperparameter name '${key.slice(0, 40)}...' is ${key.length} characters; names are at most 256.`);
+    }
+    const text = toStringValue(value);
+    if (!Token.isUnresolved(text) && text.length > 2500) {
+      throw new Error(`${scope.node.path}: hyperparameter '${key}' is ${text.length} characters; values are at most 2,500.`);
+    }
+    out[key] = text;
+  }
+  return entries.length > 0 ? out : undefined;
+}

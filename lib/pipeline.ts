@@ -1,8 +1,10 @@
 import { Annotations, ArnFormat, IResource, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { PipelineExperimentConfig } from './experiment-config';
+import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
 import { IParameterLike } from './private/expression';
 import { StepGraph } from './private/graph';
@@ -61,6 +63,12 @@ export interface PipelineProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Bucket for the output locations that steps choose when you give none, under
+   * `s3://<bucket>/<pipeline name>/<execution id>/<step name>/...`, as the SageMaker SDK lays them out.
+   * @default - a bucket created when a step first needs one (S3-managed encryption, SSL only, no public access, retained on delete)
+   */
+  readonly artifactBucket?: s3.IBucket;
 }
 
 /**
@@ -128,6 +136,7 @@ export class Pipeline extends PipelineBase {
   private readonly passedRoles = new Set<string>();
   private readonly grantedActions = new Set<string>();
   private sharedJobRole?: iam.IRole;
+  private bucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: PipelineProps = {}) {
     super(scope, id);
@@ -148,6 +157,7 @@ export class Pipeline extends PipelineBase {
       description: `Runs the SageMaker pipeline ${this.node.path}`,
     });
     this.experimentConfig = props.experimentConfig ?? PipelineExperimentConfig.default();
+    this.bucket = props.artifactBucket;
     this.addParameter(...(props.parameters ?? []));
 
     this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
@@ -202,6 +212,43 @@ export class Pipeline extends PipelineBase {
       this.sharedJobRole = role;
     }
     return this.sharedJobRole;
+  }
+
+  /**
+   * The bucket of default output locations (`artifactBucket`, or one created on first use).
+   */
+  public get artifactBucket(): s3.IBucket {
+    if (this.bucket === undefined) {
+      this.bucket = new s3.Bucket(this, 'Artifacts', {
+        encryption: s3.BucketEncryption.S3_MANAGED,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      });
+    }
+    return this.bucket;
+  }
+
+  /**
+   * A default output location unique per execution:
+   * `s3://<artifact bucket>/<pipeline name>/<execution id>/<step name>/<segments...>`, rendered as
+   * `{"Std:Join": {"On": "/", "Values": ["s3:/", <bucket>, <pipeline>, {"Get": "Execution.PipelineExecutionId"}, <step>, ...]}}`.
+   * `grantee` (the job role) may read and write under `s3://<bucket>/<pipeline name>/`.
+   */
+  public defaultOutputUri(stepName: string, segments: string[], grantee?: iam.IGrantable): string {
+    const bucket = this.artifactBucket;
+    if (grantee !== undefined) {
+      bucket.grantReadWrite(grantee, `${this.pipelineName}/*`);
+    }
+    return Join.of(['s3:/', bucket.bucketName, this.pipelineName, ExecutionVariable.PIPELINE_EXECUTION_ID, stepName, ...segments], '/');
+  }
+
+  /**
+   * Names of the parameters the definition declares: those passed in `parameters` and those the
+   * steps use. Complete once every step has been added (read it at synth, e.g. in a validation).
+   */
+  public get parameterNames(): string[] {
+    const parameters = this.renderDefinition().Parameters as Array<{ Name: string }>;
+    return parameters.map((p) => p.Name);
   }
 
   /**

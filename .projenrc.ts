@@ -26,7 +26,7 @@ const project = new typescript.TypeScriptProject({
   license: 'Apache-2.0',
   copyrightOwner: 'cdk-sagemaker-pipelines authors',
   peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.0'],
-  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^11.3.0'],
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0'],
   devDeps: [
     'aws-cdk-lib@2.276.0',
     'constructs@10.8.1',

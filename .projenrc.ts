@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { DependencyType, javascript, typescript } from 'projen';
 
 /**
  * cdk-sagemaker-pipelines: projen manages package.json, tsconfig*.json, jest and eslint config.
@@ -34,6 +34,7 @@ const project = new typescript.TypeScriptProject({
     'aws-cdk@^2.1148.1',
     'ts-node@^10.9.2',
     'fast-check@^4.10.2',
+    '@types/jest@^29',
   ],
   eslintOptions: {
     dirs: ['lib'],
@@ -41,7 +42,9 @@ const project = new typescript.TypeScriptProject({
     ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'cdk.out/', 'lib/private/generated/'],
   },
   jestOptions: {
-    jestVersion: '^30',
+    // jest 30 resolves through unrs-resolver, whose per-platform binaries this registry lacks: `npm ci`
+    // then refuses the lock file. jest 29 (with ts-jest 29) has no such dependency.
+    jestVersion: '^29',
     // Snapshots are golden files reviewed like code: never rewrite them silently during `npm test`.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
@@ -79,5 +82,9 @@ project.addTask('synth:examples', {
   description: 'Synthesize every examples/<name>/app.ts into cdk.out/examples/<name>/',
   exec: 'ts-node --prefer-ts-exts scripts/synth-examples.ts',
 });
+
+// eslint-import-resolver-typescript 4.x pulls unrs-resolver (see jestVersion); 3.6 resolves with enhanced-resolve.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.deps.addDependency('eslint-import-resolver-typescript@3.6.3', DependencyType.BUILD);
 
 project.synth();

@@ -11,5 +11,6 @@ export * from './steps/step';
 export * from './steps/processing-step';
 export * from './steps/training-step';
 export * from './steps/transform-step';
+export * from './steps/tuning-step';
 export * from './steps/fail-step';
 export * from './validator/validate-definition';

@@ -110,11 +110,11 @@ export class Pipeline extends PipelineBase {
   /** Import a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`). */
   public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): IPipeline {
     const stack = Stack.of(scope);
-    const name = stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
-    if (!Token.isUnresolved(pipelineArn) && (!pipelineArn.startsWith('arn:') || !pipelineArn.includes(':pipeline/') || !name)) {
+    if (!Token.isUnresolved(pipelineArn) && !/^arn:[^:]+:sagemaker:[^:]*:[^:]*:pipeline\/[^/]+$/.test(pipelineArn)) {
       throw new Error(`Pipeline.fromPipelineArn: '${pipelineArn}' is not a pipeline ARN; expected arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>.`);
     }
-    return new ImportedPipeline(scope, id, name as string, pipelineArn, stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME));
+    const components = stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME);
+    return new ImportedPipeline(scope, id, components.resourceName as string, pipelineArn, components);
   }
 
   /** Whether `x` is a Pipeline of this library. */
@@ -167,7 +167,8 @@ export class Pipeline extends PipelineBase {
       roleArn: this.role.roleArn,
       pipelineDisplayName: props.displayName,
       pipelineDescription: props.description,
-      parallelismConfiguration: parallel !== undefined ? { maxParallelExecutionSteps: parallel } : undefined,
+      // PascalCase: like the definition, CfnPipeline passes this property through verbatim.
+      parallelismConfiguration: parallel !== undefined ? { MaxParallelExecutionSteps: parallel } : undefined,
       // PascalCase keys: CfnPipeline passes this property through verbatim (cdk-integration.md #4).
       pipelineDefinition: {
         PipelineDefinitionBody: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.renderDefinition()) }),

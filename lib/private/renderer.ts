@@ -117,7 +117,7 @@ export class Renderer implements IRenderContext {
   }
 
   private renderString(value: string): unknown {
-    if (!Token.isUnresolved(value)) {
+    if (!containsTokens(value)) {
       return value;
     }
     const fragments = splitTokens(value);
@@ -131,6 +131,14 @@ export class Renderer implements IRenderContext {
     const values = fragments.map((f) => (f instanceof Expression ? f.render(this) : typeof f === 'string' ? f : Token.asString(f)));
     return { 'Std:Join': { On: '', Values: values } };
   }
+}
+
+/**
+ * Whether a string holds any token: a CDK string token, or a number token printed into it
+ * (which `Token.isUnresolved` does not see).
+ */
+export function containsTokens(value: string): boolean {
+  return Token.isUnresolved(value) || new RegExp(NUMBER_TOKEN_TEXT.source).test(value);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { expressionOf } from './expression';
-import { splitTokens } from './renderer';
+import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
 export interface StaticS3Location {
@@ -19,11 +19,13 @@ export function staticS3Location(uri: string): StaticS3Location | undefined {
     return undefined;
   }
   let fixed = '';
-  if (Token.isUnresolved(uri)) {
+  let cut = false;
+  if (containsTokens(uri)) {
     for (const part of splitTokens(uri)) {
       if (typeof part === 'string') {
         fixed += part;
       } else if (expressionOf(Token.asString(part)) !== undefined) {
+        cut = true;
         break;
       } else {
         fixed += Token.asString(part);
@@ -31,6 +33,10 @@ export function staticS3Location(uri: string): StaticS3Location | undefined {
     }
   } else {
     fixed = uri;
+  }
+  // Cut inside the bucket name (`s3://data-${param}/...`): the bucket is only known at run time.
+  if (cut && !/^s3:\/\/[^/]+\//.test(fixed)) {
+    return undefined;
   }
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(fixed);
   if (!match || match[1].length === 0) {

@@ -1,7 +1,7 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { bindJobStep, checkInteger } from './job-step';
+import { bindJobStep } from './job-step';
 import { JobStepProps, Step } from './step';
 import { TrainingJobConfig, TrainingJobOptions } from './training-job-definition';
 import { Join } from '../expressions';
@@ -352,8 +352,11 @@ export class TuningStep extends Step {
     }
 
     // resource limits
-    checkInteger(this, 'maxNumberOfTrainingJobs', props.maxNumberOfTrainingJobs, 1, Number.MAX_SAFE_INTEGER);
-    checkInteger(this, 'maxParallelTrainingJobs', props.maxParallelTrainingJobs, 1, Number.MAX_SAFE_INTEGER);
+    for (const [prop, value] of [['maxNumberOfTrainingJobs', props.maxNumberOfTrainingJobs], ['maxParallelTrainingJobs', props.maxParallelTrainingJobs]] as const) {
+      if (value !== undefined && !Token.isUnresolved(value) && (!Number.isSafeInteger(value) || value < 1)) {
+        throw new Error(`${where}: ${prop} must be a positive integer; received ${value}.`);
+      }
+    }
     const maxJobs = this.maxNumberOfTrainingJobs;
     const maxParallel = props.maxParallelTrainingJobs ?? 1;
     if (maxJobs !== undefined && !Token.isUnresolved(maxJobs) && !Token.isUnresolved(maxParallel) && maxParallel > maxJobs) {

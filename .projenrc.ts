@@ -87,4 +87,7 @@ project.addTask('synth:examples', {
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.deps.addDependency('eslint-import-resolver-typescript@3.6.3', DependencyType.BUILD);
 
+// Property paths read like the AWS documentation: `Outputs['train']`, not `Outputs.train`.
+project.eslint?.addRules({ 'dot-notation': 'off' });
+
 project.synth();

@@ -187,7 +187,7 @@ describe('TransformStep rendering', () => {
     // WHEN
     const score = new TransformStep(pipeline, 'Score', {
       ...MINIMAL,
-      inputS3Uri: prep.properties.ProcessingOutputConfig.Outputs.batch.S3Output.S3Uri,
+      inputS3Uri: prep.properties.ProcessingOutputConfig.Outputs['batch'].S3Output.S3Uri,
       outputPath: `s3://example-bucket/scores/${ExecutionVariable.PIPELINE_EXECUTION_ID}`,
     });
 

@@ -46,7 +46,7 @@ export class GettingStartedStack extends Stack {
       instanceCount: trainingInstanceCount.valueAsNumber,
       outputPath: `s3://${bucket.bucketName}/models`,
       inputs: [
-        TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri, { contentType: 'text/csv' }),
+        TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri, { contentType: 'text/csv' }),
       ],
       hyperparameters: { objective: 'reg:squarederror', num_round: 50, max_depth: 5, eta: 0.2 },
     });

@@ -45,7 +45,7 @@ export class BatchTransformStack extends Stack {
 
     new TransformStep(this.pipeline, 'Score', {
       modelName: modelName.valueAsString,
-      inputS3Uri: prep.properties.ProcessingOutputConfig.Outputs.batch.S3Output.S3Uri,
+      inputS3Uri: prep.properties.ProcessingOutputConfig.Outputs['batch'].S3Output.S3Uri,
       contentType: 'text/csv',
       splitType: TransformSplitType.LINE,
       outputPath: `s3://${bucket.bucketName}/${ExecutionVariable.PIPELINE_EXECUTION_ID}/scores`,

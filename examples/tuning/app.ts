@@ -58,8 +58,8 @@ export class TuningStack extends Stack {
         image: ContainerImage.fromRegistry(XGBOOST_IMAGE),
         outputPath: `s3://${bucket.bucketName}/tuning`,
         inputs: [
-          TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri, { contentType: 'text/csv' }),
-          TrainingInput.s3('validation', prep.properties.ProcessingOutputConfig.Outputs.validation.S3Output.S3Uri, { contentType: 'text/csv' }),
+          TrainingInput.s3('train', prep.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri, { contentType: 'text/csv' }),
+          TrainingInput.s3('validation', prep.properties.ProcessingOutputConfig.Outputs['validation'].S3Output.S3Uri, { contentType: 'text/csv' }),
         ],
         hyperparameters: { objective: 'reg:squarederror', num_round: 100 },
         // the built-in XGBoost container logs this metric; the regex lets the tuner read it

@@ -7,6 +7,7 @@ import { PipelineExperimentConfig } from './experiment-config';
 import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
 import { IParameterLike } from './private/expression';
+import { renderDefinitionBody } from './private/definition-body';
 import { StepGraph } from './private/graph';
 import { Renderer } from './private/renderer';
 import { PIPELINE_SYMBOL, RenderedStep, Step } from './steps/step';
@@ -171,7 +172,7 @@ export class Pipeline extends PipelineBase {
       parallelismConfiguration: parallel !== undefined ? { MaxParallelExecutionSteps: parallel } : undefined,
       // PascalCase keys: CfnPipeline passes this property through verbatim (cdk-integration.md #4).
       pipelineDefinition: {
-        PipelineDefinitionBody: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.renderDefinition()) }),
+        PipelineDefinitionBody: Lazy.string({ produce: () => renderDefinitionBody(Stack.of(this), this.renderDefinition()) }),
       },
     });
     for (const [key, value] of Object.entries(props.tags ?? {})) {

@@ -25,7 +25,7 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   license: 'Apache-2.0',
   copyrightOwner: 'cdk-sagemaker-pipelines authors',
-  peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.0'],
+  peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1'],
   deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0'],
   devDeps: [
     'aws-cdk-lib@2.276.0',
@@ -34,6 +34,7 @@ const project = new typescript.TypeScriptProject({
     'aws-cdk@^2.1148.1',
     'ts-node@^10.9.2',
     'fast-check@^4.10.2',
+    'cdk-nag@^3.0.2',
     '@types/jest@^29',
   ],
   eslintOptions: {

@@ -392,3 +392,21 @@ describe('TransformStep validation', () => {
     expect(() => new TransformStep(stack, 'Score', MINIMAL)).toThrow(/TransformStep Stack\/Score is not inside a Pipeline/);
   });
 });
+
+describe('default output path', () => {
+  test('without outputPath the results go under the artifact bucket, unique per execution', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'batch' });
+    // WHEN
+    new TransformStep(pipeline, 'Score', { modelName: 'my-model', inputS3Uri: 's3://in/batch' });
+    // THEN
+    const args = stepOf(definitionOf(stack), 'Score').Arguments;
+    expect(args.TransformOutput.S3OutputPath).toEqual({
+      'Std:Join': {
+        On: '/',
+        Values: ['s3:/', expect.stringMatching(/^\$\{Ref:PipelineArtifacts[0-9A-F]+\}$/), 'batch', { Get: 'Execution.PipelineExecutionId' }, 'Score'],
+      },
+    });
+  });
+});

@@ -4,7 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { checkInteger, renderEnvironment, renderMaxRuntime } from './job-step';
+import type { Step } from './step';
 import { ContainerImage } from '../container-image';
+import { S3Access, S3Location } from '../inputs';
 import { InstanceType } from '../instance-type';
 import { expressionOf, toStringValue } from '../private/expression';
 import { grantS3Uri } from '../private/s3-grants';
@@ -114,15 +116,15 @@ export class TrainingInput {
    * `prep.properties.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri`, or a concatenation.
    * When the bucket is known at synth, the job role is granted read access to the key prefix.
    */
-  public static s3(channelName: string, s3Uri: string, options: TrainingInputOptions = {}): TrainingInput {
+  public static s3(channelName: string, s3Uri: string | S3Location, options: TrainingInputOptions = {}): TrainingInput {
     return new TrainingInput(channelName, s3Uri, options);
   }
 
   private constructor(
     /** Name of the channel (`ChannelName`); the container reads it from `/opt/ml/input/data/<name>`. */
     public readonly channelName: string,
-    /** The data's S3 URI. */
-    public readonly s3Uri: string,
+    /** The data's location: an S3 URI, or an `S3Location` (a bucket prefix or a local file or folder). */
+    public readonly s3Uri: string | S3Location,
     private readonly options: TrainingInputOptions,
   ) {
     if (Token.isUnresolved(channelName) || !/^[A-Za-z0-9\.\-_]{1,64}$/.test(channelName)) {
@@ -148,14 +150,26 @@ export class TrainingInput {
     }
   }
 
+  /**
+   * @internal
+   * The channel's URI for the step that reads it, granting `role` read access there.
+   */
+  public _bind(step: Construct, role: iam.IRole): string {
+    if (typeof this.s3Uri === 'string') {
+      grantS3Uri(role, Stack.of(step), this.s3Uri, 'read');
+      return this.s3Uri;
+    }
+    return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
+  }
+
   /** @internal */
-  public _render(): Record<string, unknown> {
+  public _render(s3Uri: string): Record<string, unknown> {
     const o = this.options;
     return {
       DataSource: {
         S3DataSource: {
           S3DataType: o.s3DataType ?? TrainingS3DataType.S3_PREFIX,
-          S3Uri: this.s3Uri,
+          S3Uri: s3Uri,
           S3DataDistributionType: o.distribution ?? TrainingS3DataDistribution.FULLY_REPLICATED,
           ...(o.attributeNames !== undefined ? { AttributeNames: [...o.attributeNames] } : {}),
         },
@@ -208,8 +222,10 @@ export interface TrainingJobOptions {
   /**
    * Where the model artifacts go (`OutputDataConfig.S3OutputPath`). When the bucket is known at
    * synth, the job role is granted read and write access to the key prefix.
+   * @default - unique per execution in the pipeline's artifact bucket:
+   * `s3://<artifactBucket>/<pipeline name>/<execution id>/<step name>/output`
    */
-  readonly outputPath: string;
+  readonly outputPath?: string;
   /**
    * Training data channels (at most 20).
    * @default - none
@@ -355,6 +371,8 @@ export class TrainingJobConfig {
   private readonly hyperparameters?: Record<string, string>;
   private readonly subnetIds?: string[];
   private readonly maxRuntimeSeconds: number;
+  private readonly channelUris: string[] = [];
+  private readonly outputPath: string;
 
   /**
    * @param scope the step (errors name its path; a new security group is created in it)
@@ -485,9 +503,15 @@ export class TrainingJobConfig {
         throw new Error(`${where}: channel '${input.channelName}' is given twice; channel names must be unique.`);
       }
       channels.add(input.channelName);
-      grantS3Uri(role, stack, input.s3Uri, 'read');
+      this.channelUris.push(input._bind(scope, role));
     }
-    grantS3Uri(role, stack, o.outputPath, 'readWrite');
+    if (o.outputPath !== undefined) {
+      grantS3Uri(role, stack, o.outputPath, 'readWrite');
+      this.outputPath = o.outputPath;
+    } else {
+      const step = scope as Step;
+      this.outputPath = step.pipeline.defaultOutputUri(step.stepName, ['output'], role);
+    }
     this.hyperparameters = renderHyperparameters(scope, o.hyperparameters);
     this.imageUri = o.image?.bind(scope, role).imageUri;
   }
@@ -516,7 +540,7 @@ export class TrainingJobConfig {
   /** `OutputDataConfig`. */
   public renderOutputDataConfig(): Record<string, unknown> {
     return {
-      S3OutputPath: this.options.outputPath,
+      S3OutputPath: this.outputPath,
       ...(this.options.outputKmsKey !== undefined ? { KmsKeyId: this.options.outputKmsKey.keyArn } : {}),
     };
   }
@@ -543,7 +567,7 @@ export class TrainingJobConfig {
   /** `InputDataConfig`, or undefined when there are no channels. */
   public renderInputDataConfig(): Record<string, unknown>[] | undefined {
     const inputs = this.options.inputs ?? [];
-    return inputs.length > 0 ? inputs.map((i) => i._render()) : undefined;
+    return inputs.length > 0 ? inputs.map((i, index) => i._render(this.channelUris[index])) : undefined;
   }
 
   /** The hyperparameters as strings, or undefined when there are none. */

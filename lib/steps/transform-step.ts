@@ -144,8 +144,11 @@ export interface TransformStepProps extends JobStepProps {
    * Where the results go (`TransformOutput.S3OutputPath`): an `s3://` URI, a parameter, a step
    * property, or a concatenation. Include `ExecutionVariable.PIPELINE_EXECUTION_ID` to keep the
    * results of each execution apart. The model's execution role must be able to write to it.
+   * @default - unique per execution, as the SageMaker SDK lays it out:
+   * `s3://<artifactBucket>/<pipeline name>/<execution id>/<step name>`; the pipeline's shared job
+   * role (the default execution role of models) is granted read and write there
    */
-  readonly outputPath: string;
+  readonly outputPath?: string;
   /**
    * MIME type of the results (`TransformOutput.Accept`), at most 256 characters, for example `text/csv`.
    * @default - none: the model container decides
@@ -229,6 +232,7 @@ export class TransformStep extends Step {
   public readonly properties: TransformJobProperties;
 
   private readonly props: TransformStepProps;
+  private readonly outputPath: string;
   private readonly environment?: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: TransformStepProps) {
@@ -239,7 +243,10 @@ export class TransformStep extends Step {
 
     checkModelName(this, props.modelName);
     checkS3Uri(this, 'inputS3Uri', props.inputS3Uri);
-    checkS3Uri(this, 'outputPath', props.outputPath);
+    if (props.outputPath !== undefined) {
+      checkS3Uri(this, 'outputPath', props.outputPath);
+    }
+    this.outputPath = props.outputPath ?? this.pipeline.defaultOutputUri(this.stepName, [], this.pipeline.defaultJobRole);
     checkEnum(this, 's3DataType', props.s3DataType, TransformS3DataType);
     checkEnum(this, 'splitType', props.splitType, TransformSplitType);
     checkEnum(this, 'compressionType', props.compressionType, TransformCompressionType);
@@ -283,7 +290,7 @@ export class TransformStep extends Step {
         ...(props.splitType !== undefined ? { SplitType: props.splitType } : {}),
       },
       TransformOutput: {
-        S3OutputPath: props.outputPath,
+        S3OutputPath: this.outputPath,
         ...(props.accept !== undefined ? { Accept: props.accept } : {}),
         ...(props.assembleWith !== undefined ? { AssembleWith: props.assembleWith } : {}),
         ...(props.outputKmsKey !== undefined ? { KmsKeyId: props.outputKmsKey.keyArn } : {}),

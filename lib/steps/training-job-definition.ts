@@ -155,11 +155,15 @@ export class TrainingInput {
    * The channel's URI for the step that reads it, granting `role` read access there.
    */
   public _bind(step: Construct, role: iam.IRole): string {
+    if (this.s3Uri instanceof S3Location) {
+      return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
+    }
     if (typeof this.s3Uri === 'string') {
       grantS3Uri(role, Stack.of(step), this.s3Uri, 'read');
-      return this.s3Uri;
     }
-    return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
+    // Anything else (a property-tree node reached through `any`) renders as an expression and is
+    // reported by the pipeline's validation.
+    return this.s3Uri;
   }
 
   /** @internal */

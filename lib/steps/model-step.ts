@@ -1,0 +1,184 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { RetryableStepProps, Step } from './step';
+import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer, MODEL_VPC_ACTIONS } from '../model';
+import { createPropertyTree, ModelProperties } from '../properties';
+
+/**
+ * A container of a model that a {@link ModelStep} creates (CreateModel `ContainerDefinition`).
+ */
+export interface ModelStepContainer extends ModelContainer {
+  /**
+   * Whether the container hosts one model or many (`Mode`).
+   * @default - not set (the service's default, `SingleModel`)
+   */
+  readonly mode?: ContainerMode;
+}
+
+/**
+ * Props of a {@link ModelStep}: give exactly one of `container` and `containers`.
+ */
+export interface ModelStepProps extends RetryableStepProps {
+  /**
+   * The model's only container (`PrimaryContainer`).
+   * @default - none: give `containers`
+   */
+  readonly container?: ModelStepContainer;
+  /**
+   * The containers of an inference pipeline model (`Containers`, 1-15), invoked as
+   * `inferenceExecutionMode` says, like the SageMaker SDK's `PipelineModel(models=[...])`.
+   * @default - none: give `container`
+   */
+  readonly containers?: ModelStepContainer[];
+  /**
+   * How the containers of an inference pipeline model are invoked (`InferenceExecutionConfig`).
+   * Only with `containers`.
+   * @default - not set (the service's default, `Serial`)
+   */
+  readonly inferenceExecutionMode?: InferenceExecutionMode;
+  /**
+   * The role the model runs as (`ExecutionRoleArn`), also the role of transform jobs and endpoints
+   * that use the model. It is granted the pull of the images and read access to model data whose
+   * bucket is known at synth; the pipeline role may pass it to SageMaker only.
+   * @default - the pipeline's shared job role
+   */
+  readonly executionRole?: iam.IRole;
+  /**
+   * VPC for the model's containers (`VpcConfig`). The execution role is granted the EC2
+   * network-interface actions SageMaker needs in a VPC.
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets of `vpc` (`VpcConfig.Subnets`, 1-16). Only with `vpc`.
+   * @default - the VPC's private subnets
+   */
+  readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Security groups of the containers (`VpcConfig.SecurityGroupIds`, 1-5). Only with `vpc`.
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Block the containers' network access (`EnableNetworkIsolation`).
+   * @default - not set (the service's default, false)
+   */
+  readonly enableNetworkIsolation?: boolean;
+}
+
+/**
+ * A step that creates a SageMaker model (`Type: Model`, a CreateModel request without
+ * `ModelName`; the service names the model). Its `properties.ModelName` feeds a `TransformStep`'s
+ * `modelName`.
+ *
+ * Accepts step retry policies only (`RetryPolicy.step`), and no caching. The pipeline role is
+ * granted `sagemaker:CreateModel`, `DescribeModel` and `AddTags` on models, and `iam:PassRole` on
+ * the execution role with `iam:PassedToService` `sagemaker.amazonaws.com`.
+ */
+export class ModelStep extends Step implements ec2.IConnectable {
+  /** @inheritdoc */
+  public readonly stepType = 'Model';
+  /** The model's properties (DescribeModel), e.g. `ModelName` for a transform step. */
+  public readonly properties: ModelProperties;
+  /** The role the model runs as. */
+  public readonly executionRole: iam.IRole;
+
+  private readonly props: ModelStepProps;
+  private readonly renderedContainers: Record<string, unknown>[];
+  private readonly securityGroups: ec2.ISecurityGroup[];
+  private readonly subnetIds?: string[];
+
+  constructor(scope: Construct, id: string, props: ModelStepProps) {
+    super(scope, id, props, { retry: 'step', cache: false });
+    this.props = props;
+    this.properties = createPropertyTree(this, 'Model') as ModelProperties;
+
+    const containers = checkContainers(this, props.container, props.containers);
+    containers.forEach((c, i) => {
+      if (c.mode !== undefined && !Object.values(ContainerMode).includes(c.mode)) {
+        throw new Error(`${this.node.path}: ${props.container ? 'container' : `containers[${i}]`}.mode must be a ContainerMode; received '${String(c.mode)}'.`);
+      }
+    });
+    if (props.inferenceExecutionMode !== undefined) {
+      if (props.containers === undefined) {
+        throw new Error(`${this.node.path}: inferenceExecutionMode applies only to an inference pipeline model (containers); received it with container. Remove it or give containers.`);
+      }
+      if (!Object.values(InferenceExecutionMode).includes(props.inferenceExecutionMode)) {
+        throw new Error(`${this.node.path}: inferenceExecutionMode must be InferenceExecutionMode.SERIAL or DIRECT; received '${String(props.inferenceExecutionMode)}'.`);
+      }
+    }
+
+    // IAM: the pipeline role creates the model and passes its role.
+    this.executionRole = props.executionRole ?? this.pipeline.defaultJobRole;
+    this.pipeline._grantPassRole(this.executionRole);
+    this.pipeline._grantPipelineRole(
+      ['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
+      [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' })],
+    );
+
+    // VPC
+    if (props.vpc === undefined) {
+      if (props.subnets !== undefined || props.securityGroups !== undefined) {
+        throw new Error(`${this.node.path}: subnets and securityGroups apply only with vpc; received ${props.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
+      }
+      this.securityGroups = [];
+    } else {
+      if (props.securityGroups !== undefined && (props.securityGroups.length < 1 || props.securityGroups.length > 5)) {
+        throw new Error(`${this.node.path}: securityGroups takes 1-5 security groups; received ${props.securityGroups.length}. Omit it to have one created.`);
+      }
+      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
+      if (subnetIds.length < 1 || subnetIds.length > 16) {
+        throw new Error(`${this.node.path}: subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
+      }
+      this.subnetIds = subnetIds;
+      this.securityGroups = props.securityGroups !== undefined ? [...props.securityGroups] : [new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: `SageMaker model of ${this.node.path}`,
+        allowAllOutbound: true,
+      })];
+      iam.Grant.addToPrincipal({ grantee: this.executionRole, actions: MODEL_VPC_ACTIONS, resourceArns: ['*'] });
+    }
+
+    this.renderedContainers = containers.map((c) => {
+      const common = bindModelContainer(this, c, this.executionRole, this.executionRole);
+      // CreateModel's ContainerDefinition order: ContainerHostname, Image, Mode, ModelDataUrl, Environment.
+      const { ContainerHostname, Image, ...rest } = common;
+      return {
+        ...(ContainerHostname !== undefined ? { ContainerHostname } : {}),
+        Image,
+        ...(c.mode !== undefined ? { Mode: c.mode } : {}),
+        ...rest,
+      };
+    });
+  }
+
+  /**
+   * The network connections of the model's security groups (none outside a VPC).
+   */
+  public get connections(): ec2.Connections {
+    return new ec2.Connections({ securityGroups: this.securityGroups });
+  }
+
+  protected renderArguments(): Record<string, unknown> {
+    const props = this.props;
+    const args: Record<string, unknown> = {};
+    if (props.container !== undefined) {
+      args.PrimaryContainer = this.renderedContainers[0];
+    } else {
+      args.Containers = this.renderedContainers;
+    }
+    if (props.inferenceExecutionMode !== undefined) {
+      args.InferenceExecutionConfig = { Mode: props.inferenceExecutionMode };
+    }
+    args.ExecutionRoleArn = this.executionRole.roleArn;
+    if (this.subnetIds !== undefined) {
+      args.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    }
+    if (props.enableNetworkIsolation !== undefined) {
+      args.EnableNetworkIsolation = props.enableNetworkIsolation;
+    }
+    return args;
+  }
+}

@@ -22,6 +22,8 @@ export * from './steps/transform-step';
 export * from './steps/tuning-step';
 export * from './steps/model-step';
 export * from './steps/register-model-step';
+export * from './steps/automl-step';
+export * from './steps/notebook-job-step';
 export * from './steps/condition-step';
 export * from './steps/fail-step';
 export * from './steps/lambda-step';

@@ -12,6 +12,7 @@ const JOB_ACTIONS: Record<string, string[]> = {
   'training-job': ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
   'hyper-parameter-tuning-job': ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob', 'sagemaker:ListTrainingJobsForHyperParameterTuningJob'],
   'transform-job': ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
+  'automl-job': ['sagemaker:CreateAutoMLJob', 'sagemaker:DescribeAutoMLJob', 'sagemaker:StopAutoMLJob'],
 };
 
 /**
@@ -101,4 +102,36 @@ export function requireLiteral(scope: IConstruct, prop: string, value: string | 
   if (value !== undefined && expressionOf(value) !== undefined) {
     throw new Error(`${scope.node.path}: ${prop} must be fixed when the pipeline is defined; received a pipeline expression. Only run-time values such as S3 URIs, instance types and counts accept parameters and step properties.`);
   }
+}
+
+/**
+ * Validates and renders job tags (`Tags`): at most 50, keys 1-128 characters not starting with
+ * `aws:`, values at most 256 characters.
+ * @internal
+ */
+export function renderTags(
+  scope: IConstruct, tags: Record<string, string> | undefined, reserved: readonly string[] = [],
+): Array<{ Key: string; Value: string }> | undefined {
+  if (tags === undefined) {
+    return undefined;
+  }
+  const entries = Object.entries(tags);
+  if (entries.length + reserved.length > 50) {
+    throw new Error(`${scope.node.path}: tags has ${entries.length} entries; a job takes at most ${50 - reserved.length}${reserved.length > 0 ? ` besides the ${reserved.length} the step adds` : ''}.`);
+  }
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 128 || key.toLowerCase().startsWith('aws:')) {
+      throw new Error(`${scope.node.path}: tag key '${key.slice(0, 40)}' is invalid; keys are 1-128 characters and must not start with 'aws:'.`);
+    }
+    if (reserved.includes(key)) {
+      throw new Error(`${scope.node.path}: tag key '${key}' is set by the step itself; received it in tags. Remove it.`);
+    }
+    if (typeof value !== 'string') {
+      throw new Error(`${scope.node.path}: tag '${key}' must have a string value; received ${typeof value}.`);
+    }
+    if (!Token.isUnresolved(value) && value.length > 256) {
+      throw new Error(`${scope.node.path}: tag '${key}' is ${value.length} characters; values are at most 256.`);
+    }
+  }
+  return entries.length > 0 ? entries.map(([Key, Value]) => ({ Key, Value })) : undefined;
 }

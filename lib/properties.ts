@@ -149,7 +149,7 @@ export function createFixedPropertyTree(step: IStepLike, members: Record<string,
       if (!looksLikeMember(prop)) {
         return undefined;
       }
-      return invalidNode(step, prop, unknownMemberMessage(step, prop, prop, description, Object.keys(members)));
+      return invalidNode(step, prop, unknownMemberMessage(step, '', prop, description, Object.keys(members)));
     },
   });
 }

@@ -168,7 +168,7 @@ describe('ConditionStep', () => {
     new FailStep(pipeline, 'Fail', { errorMessage: `${(check.properties as any).Outcom}` });
 
     // THEN
-    expect(synthErrors(stack).join('\n')).toMatch(/'Outcom' is not a property of Check.Outcom \(ConditionStep, whose only property is Outcome\); did you mean 'Outcome'\?/);
+    expect(synthErrors(stack).join('\n')).toMatch(/'Outcom' is not a property of step Check \(ConditionStep, whose only property is Outcome\); did you mean 'Outcome'\?/);
   });
 
   test('a condition step takes no retry policies or caching', () => {

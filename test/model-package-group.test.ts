@@ -5,7 +5,6 @@ import { newStack } from './util';
 import {
   ModelPackageGroup,
 } from '../lib';
-// Until lib/index.ts exports it:
 
 const ARN = (resource: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:${resource}`]] });
 

@@ -13,7 +13,6 @@ import {
   ProcessingS3UploadMode, ProcessingStep, PropertyFile, S3Location,
 } from '../lib';
 import { definitionOf, newStack, stepOf } from './util';
-// Until lib/index.ts re-exports lib/inputs.ts:
 
 const IMAGE_URI = '123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1.2-1';
 const IMAGE = ContainerImage.fromRegistry(IMAGE_URI);

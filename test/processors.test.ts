@@ -9,7 +9,6 @@ import {
   Processor,
 } from '../lib';
 import { definitionOf, newStack, stepOf } from './util';
-// Until lib/index.ts re-exports lib/processors.ts:
 
 // Expected values follow the SageMaker Python SDK (src/sagemaker/processing.py ScriptProcessor,
 // src/sagemaker/sklearn/processing.py SKLearnProcessor, src/sagemaker/spark/processing.py

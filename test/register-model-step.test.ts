@@ -11,7 +11,6 @@ import {
   Pipeline, ProcessingStep, RegisterModelStep, RegisterModelStepProps, RetryPolicy, SageMakerJobExceptionType,
   StepExceptionType, TrainingStep,
 } from '../lib';
-// Until lib/index.ts exports them:
 
 const IMAGE = ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/xgboost:1.7-1');
 const IMAGE2 = ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1.2-1');

@@ -6,7 +6,6 @@ import {
   Pipeline, ProcessingStep, RegisterModelStep, RetryPolicy, StepExceptionType, TrainingInput, TrainingStep,
   TransformSplitType, TransformStep,
 } from '../../lib';
-// Until lib/index.ts exports them:
 
 const XGBOOST = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 const SKLEARN = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';

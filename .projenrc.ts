@@ -35,6 +35,7 @@ const project = new typescript.TypeScriptProject({
     'ts-node@^10.9.2',
     'fast-check@^4.10.2',
     'cdk-nag@^3.0.2',
+    'typedoc@^0.28.20',
     '@types/jest@^29',
   ],
   eslintOptions: {
@@ -84,9 +85,15 @@ project.addTask('bench', {
   exec: 'ts-node --prefer-ts-exts scripts/bench.ts',
 });
 
+project.addTask('docs', {
+  description: 'API reference from the TSDoc comments into docs/api/ (fails on undocumented exports)',
+  exec: 'typedoc --options typedoc.json',
+});
+
 project.addTask('synth:examples', {
   description: 'Synthesize every examples/<name>/app.ts into cdk.out/examples/<name>/',
   exec: 'ts-node --prefer-ts-exts scripts/synth-examples.ts',
+  receiveArgs: true,
 });
 
 // eslint-import-resolver-typescript 4.x pulls unrs-resolver (see jestVersion); 3.6 resolves with enhanced-resolve.

@@ -122,6 +122,8 @@ export class ModelGovernanceStack extends Stack {
 
 /** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
 const REASONS = {
+  BD: 'CDK-internal BucketDeployment custom-resource function (aws-cdk-lib manages its runtime, managed policy and the read/write grants it needs to copy the Clarify analysis config, unzipped, into the artifact bucket)',
+  CONFIG: 'read access to the content-hashed prefix holding the Clarify analysis config (assets/<hash>/analysis_config.json); the object name inside it is fixed by the Clarify container',
   ASSET: 'read access to the content-hashed CDK file asset (the Clarify analysis config) in the bootstrap bucket; Asset.grantRead grants the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the bucket',
   JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
   PACKAGES: 'model package versions of the group are created at run time (model-package/<group>/<version>)',
@@ -160,6 +162,18 @@ function acknowledgeNagFindings(stack: Stack): void {
     'AwsSolutions-IAM5[Action::s3:Abort*]');
   acknowledge('Pipeline/JobRole', REASONS.PREFIX,
     'AwsSolutions-IAM5[Resource::<Artifacts82DD59A1.Arn>/model-governance/*]');
+  acknowledge('Pipeline/JobRole', REASONS.CONFIG,
+    'AwsSolutions-IAM5[Resource::<Artifacts82DD59A1.Arn>/assets/ca298a4973bc1227fb59542271feb1e6a061d1a742f7fb50bf1956dbc891453d/*]');
+  acknowledge('Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C', REASONS.BD,
+    'AwsSolutions-IAM5[Action::s3:GetObject*]',
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+    'AwsSolutions-IAM5[Action::s3:List*]',
+    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+    'AwsSolutions-IAM5[Action::s3:Abort*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]',
+    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    'AwsSolutions-IAM5[Resource::<Artifacts82DD59A1.Arn>/*]',
+    'AwsSolutions-L1');
 }
 
 /** Builds the example app. */

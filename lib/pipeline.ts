@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, IResource, Lazy, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Names, Resource, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
@@ -8,10 +8,14 @@ import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
 import { IParameterLike } from './private/expression';
 import { renderDefinitionBody } from './private/definition-body';
+import { bindDefinitionPlacement, DefinitionPlacement } from './private/definition-location';
 import { StepGraph } from './private/graph';
-import { Renderer } from './private/renderer';
+import { cachedByKey, Renderer } from './private/renderer';
 import { PIPELINE_SYMBOL, RenderedStep, Step } from './steps/step';
 import { DefinitionProblem, validateDefinition } from './validator/validate-definition';
+
+export { DefinitionPlacement } from './private/definition-location';
+export type { AutoDefinitionPlacementOptions } from './private/definition-location';
 
 /** Service pattern for pipeline names (CreatePipeline; CloudFormation `PipelineName`). */
 const PIPELINE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
@@ -70,6 +74,13 @@ export interface PipelineProps {
    * @default - a bucket created when a step first needs one (S3-managed encryption, SSL only, no public access, retained on delete)
    */
   readonly artifactBucket?: s3.IBucket;
+  /**
+   * Where the template carries the definition: inline (`PipelineDefinitionBody`), or in S3
+   * (`PipelineDefinitionS3Location`) under a content-hashed key of the artifact bucket, written at
+   * deploy time with its CloudFormation values substituted. See docs/large-definitions.md.
+   * @default DefinitionPlacement.auto() - inline up to 200,000 bytes escaped in the template, S3 above
+   */
+  readonly definitionPlacement?: DefinitionPlacement;
 }
 
 /**
@@ -171,9 +182,10 @@ export class Pipeline extends PipelineBase {
       // PascalCase: like the definition, CfnPipeline passes this property through verbatim.
       parallelismConfiguration: parallel !== undefined ? { MaxParallelExecutionSteps: parallel } : undefined,
       // PascalCase keys: CfnPipeline passes this property through verbatim (cdk-integration.md #4).
-      pipelineDefinition: {
-        PipelineDefinitionBody: Lazy.string({ produce: () => renderDefinitionBody(Stack.of(this), this.renderDefinition()) }),
-      },
+      // Inline `PipelineDefinitionBody`, or `PipelineDefinitionS3Location` when the placement (decided
+      // in the prepare phase, once every step exists) moves a large definition to S3.
+      pipelineDefinition: bindDefinitionPlacement(this, props.definitionPlacement ?? DefinitionPlacement.auto(),
+        () => renderDefinitionBody(Stack.of(this), this.renderDefinition())),
     });
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
@@ -310,63 +322,76 @@ export class Pipeline extends PipelineBase {
 
   private render(): { definition: Record<string, unknown>; rendered: RenderedStep[]; problems: string[] } {
     const steps = this.steps;
-    const problems: string[] = [];
-    const renderedTop: RenderedStep[] = [];
-    const all: RenderedStep[] = [];
-    const nestedSteps = new Set<Step>();
-    const seen = new Set<Step>();
+    // Rendered once and reused while nothing it depends on changes: the steps (in order), their
+    // dependsOn, condition branches and the declared parameters. A synth asks for the definition
+    // several times (placement, references, validation, template, tree metadata).
+    const key: unknown[] = [this.declaredParameters.length, steps.length, ...steps];
     for (const step of steps) {
-      const rendered = step._render();
-      renderedTop.push(rendered);
-      const visit = (r: RenderedStep): void => {
-        if (!seen.has(r.step)) {
-          seen.add(r.step);
-          all.push(r);
+      key.push(step.dependsOn.length);
+      if ('ifSteps' in step && 'elseSteps' in step) {
+        const branches = step as unknown as { ifSteps: Step[]; elseSteps: Step[] };
+        key.push(branches.ifSteps.length, branches.elseSteps.length);
+      }
+    }
+    return cachedByKey(this, key, () => {
+      const problems: string[] = [];
+      const renderedTop: RenderedStep[] = [];
+      const all: RenderedStep[] = [];
+      const nestedSteps = new Set<Step>();
+      const seen = new Set<Step>();
+      for (const step of steps) {
+        const rendered = step._render();
+        renderedTop.push(rendered);
+        const visit = (r: RenderedStep): void => {
+          if (!seen.has(r.step)) {
+            seen.add(r.step);
+            all.push(r);
+          }
+          for (const nested of r.nested) {
+            nestedSteps.add(nested.step);
+            visit(nested);
+          }
+        };
+        visit(rendered);
+      }
+      // Steps rendered inside another (condition branches) appear only there.
+      const byStep = new Map<Step, RenderedStep>();
+      for (const r of all) {
+        if (!byStep.has(r.step)) {
+          byStep.set(r.step, r);
         }
-        for (const nested of r.nested) {
-          nestedSteps.add(nested.step);
-          visit(nested);
-        }
+      }
+      const top = renderedTop.filter((r) => !nestedSteps.has(r.step));
+
+      // Order top-level steps so that each comes after the steps it depends on.
+      const graph = new StepGraph<Step>(top.map((r) => r.step));
+      const ownerOf = new Map<Step, Step>();
+      const mapOwner = (r: RenderedStep, owner: Step): void => {
+        ownerOf.set(r.step, owner);
+        r.nested.forEach((n) => mapOwner(n, owner));
       };
-      visit(rendered);
-    }
-    // Steps rendered inside another (condition branches) appear only there.
-    const byStep = new Map<Step, RenderedStep>();
-    for (const r of all) {
-      if (!byStep.has(r.step)) {
-        byStep.set(r.step, r);
-      }
-    }
-    const top = renderedTop.filter((r) => !nestedSteps.has(r.step));
-
-    // Order top-level steps so that each comes after the steps it depends on.
-    const graph = new StepGraph<Step>(top.map((r) => r.step));
-    const ownerOf = new Map<Step, Step>();
-    const mapOwner = (r: RenderedStep, owner: Step): void => {
-      ownerOf.set(r.step, owner);
-      r.nested.forEach((n) => mapOwner(n, owner));
-    };
-    top.forEach((r) => mapOwner(r, r.step));
-    for (const r of all) {
-      const to = ownerOf.get(r.step);
-      for (const from of [...r.dataReferences, ...r.dependsOn]) {
-        const fromOwner = ownerOf.get(from);
-        if (to !== undefined && fromOwner !== undefined && fromOwner !== to) {
-          graph.addEdge(fromOwner, to);
+      top.forEach((r) => mapOwner(r, r.step));
+      for (const r of all) {
+        const to = ownerOf.get(r.step);
+        for (const from of [...r.dataReferences, ...r.dependsOn]) {
+          const fromOwner = ownerOf.get(from);
+          if (to !== undefined && fromOwner !== undefined && fromOwner !== to) {
+            graph.addEdge(fromOwner, to);
+          }
         }
       }
-    }
-    const ordered = graph.topologicalOrder().map((s) => byStep.get(s)!.json);
+      const ordered = graph.topologicalOrder().map((s) => byStep.get(s)!.json);
 
-    const parameters = this.collectParameters(all, problems);
-    const definition: Record<string, unknown> = {
-      Version: '2020-12-01',
-      Metadata: {},
-      Parameters: parameters.map((p) => p.renderDeclaration()),
-      PipelineExperimentConfig: this.renderExperimentConfig(),
-      Steps: ordered,
-    };
-    return { definition, rendered: all, problems };
+      const parameters = this.collectParameters(all, problems);
+      const definition: Record<string, unknown> = {
+        Version: '2020-12-01',
+        Metadata: {},
+        Parameters: parameters.map((p) => p.renderDeclaration()),
+        PipelineExperimentConfig: this.renderExperimentConfig(),
+        Steps: ordered,
+      };
+      return { definition, rendered: all, problems };
+    });
   }
 
   private renderExperimentConfig(): unknown {

@@ -1,9 +1,512 @@
-import { Stack } from 'aws-cdk-lib';
+import { IFragmentConcatenator, IResolvable, IResolveContext, Stack, Token, TokenizedStringFragments, Tokenization } from 'aws-cdk-lib';
+
+/**
+ * The type hint aws-cdk-lib's resolver attaches to the values it resolves tokens to
+ * (`core/lib/private/resolve.ts`, `RESOLUTION_TYPEHINT_SYM`): `string`, `number` or `string-list`.
+ */
+const RESOLUTION_TYPEHINT = Symbol.for('@aws-cdk/core.resolvedTypeHint');
+
+/** Key prefix under which the resolver (with `allowIntrinsicKeys`) keeps `[key, value]` pairs whose key is an intrinsic. */
+const INTRINSIC_KEY_PREFIX = '$IntrinsicKey$';
+
+/** Nesting depth beyond which the resolver reports a circular reference; the walk leaves such values to it. */
+const MAX_DEPTH = 200;
+
+/** Start of the markers that stand for token-holding values in the `JSON.stringify` text. */
+const MARKER = '\u0001cdk-sagemaker-pipelines:';
+/** A marker as `JSON.stringify` prints it (its control characters escaped), quotes included. */
+const MARKER_TEXT = /"\\u0001cdk-sagemaker-pipelines:(\d+)\\u0001"/g;
+
+const NOT_HANDLED = Symbol('not handled');
 
 /**
  * The `PipelineDefinitionBody` string for a rendered definition: JSON text in which CloudFormation
  * values (role ARNs, bucket names) are spliced in as intrinsics (an `Fn::Join`).
+ *
+ * It resolves to exactly what `stack.toJsonString(definition)` resolves to (test/definition-body.test.ts
+ * checks this, also with a property-based test), but several times faster. aws-cdk-lib's token-aware
+ * stringify (`core/lib/private/cloudformation-lang.ts`) resolves the whole tree and then renders it
+ * value by value in JavaScript. Here the native `JSON.stringify` writes the text, with a replacer
+ * that swaps each value holding a token (a string or number token, an `IResolvable`, a list token)
+ * for a marker; only those values go through the CDK resolver, and are rendered, quoted and joined
+ * as cloudformation-lang does (intrinsics inside a JSON string have their own strings JSON-escaped;
+ * the final `Fn::Join` is minimized). Values that `JSON.stringify` and the CDK treat differently
+ * (tokens in keys, `undefined` in lists, objects with `toJSON`, functions) take an exact but slower
+ * walk; a list intrinsic (which the CDK stringifies with a `CdkJsonStringify` custom resource) falls
+ * back to `stack.toJsonString` itself.
  */
 export function renderDefinitionBody(stack: Stack, definition: Record<string, unknown>): string {
-  return stack.toJsonString(definition);
+  return Token.asString(new DefinitionBody(stack, definition));
+}
+
+/**
+ * The token behind {@link renderDefinitionBody}. Like `toJsonString`'s, it resolves its tokens anew
+ * each time it is resolved (a synth resolves it three times: references, template, tree metadata);
+ * the JSON text around them is written once, so the definition must not change after it is rendered.
+ */
+class DefinitionBody implements IResolvable {
+  public readonly creationStack: string[] = [];
+  private plan?: Plan | typeof NOT_HANDLED;
+
+  constructor(private readonly stack: Stack, private readonly definition: Record<string, unknown>) {}
+
+  public resolve(context: IResolveContext): unknown {
+    return stringifyDefinition(this.stack, this.definition, context, this);
+  }
+
+  /** @internal the cached JSON text of the definition, split at its token-holding values */
+  public _plan(): Plan | typeof NOT_HANDLED {
+    if (this.plan === undefined) {
+      this.plan = planOf(this.definition);
+    }
+    return this.plan;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
+/**
+ * The resolved `PipelineDefinitionBody` value for `definition`, in the resolve `context` of a token
+ * being resolved: a string, or `{"Fn::Join": ["", [...]]}` when CloudFormation values are spliced in.
+ */
+function stringifyDefinition(stack: Stack, definition: unknown, context: IResolveContext, cache?: DefinitionBody): unknown {
+  try {
+    const plan = cache !== undefined ? cache._plan() : planOf(definition);
+    if (plan !== NOT_HANDLED) {
+      return assemble(plan, context);
+    }
+    const writer = new SegmentWriter(context);
+    writer.value(definition, 0);
+    return writer.finish();
+  } catch (e) {
+    if (e instanceof Unsupported) {
+      return context.resolve(stack.toJsonString(definition));
+    }
+    throw e;
+  }
+}
+
+
+/**
+ * The JSON text of a definition as `JSON.stringify` writes it, split at the values that hold tokens:
+ * `literals[i]` comes before `specials[i]`, and the last literal after the last special.
+ */
+interface Plan {
+  readonly literals: string[];
+  readonly specials: unknown[];
+  /** The fragments of each token-holding string, split once. */
+  readonly fragments: Map<string, TokenizedStringFragments>;
+}
+
+/**
+ * The fast path's first half: `JSON.stringify` with markers for the values that hold tokens, then
+ * the text split at the markers. `NOT_HANDLED` when the definition holds something the native
+ * stringify treats differently from the CDK.
+ */
+function planOf(definition: unknown): Plan | typeof NOT_HANDLED {
+  const special: unknown[] = [];
+  let handled = true;
+  const mark = (value: unknown): string => {
+    special.push(value);
+    return `${MARKER}${special.length - 1}\u0001`;
+  };
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(definition, function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+      if (key.includes('Token[') || key.includes('e+289') || key.includes('\u0001')) {
+        handled = false; // the resolver turns tokens in keys into strings or intrinsic keys
+        return value;
+      }
+      // `value` has been through `toJSON`; the CDK looks at the value itself.
+      const raw = this[key];
+      switch (typeof raw) {
+        case 'string':
+          return raw.includes('Token[') || raw.includes('e+289') || raw.includes('\u0001') ? mark(raw) : raw;
+        case 'number':
+          return raw > -1e287 && raw < 1e287 ? raw : mark(raw);
+        case 'boolean':
+          return raw;
+        case 'undefined':
+          if (Array.isArray(this)) {
+            handled = false; // JSON.stringify writes null, the CDK drops the item
+          }
+          return raw;
+        case 'object':
+          break;
+        default:
+          handled = false; // functions, symbols, bigints
+          return value;
+      }
+      if (raw === null || raw instanceof Date) {
+        return value;
+      }
+      if (Array.isArray(raw)) {
+        return raw.some((v) => typeof v === 'string' && v.includes('#{Token[')) ? mark(raw) : raw;
+      }
+      const object = raw as Record<string | symbol, unknown>;
+      if (typeof object.resolve === 'function' || object[RESOLUTION_TYPEHINT] !== undefined) {
+        return mark(raw);
+      }
+      if (typeof object.toJSON === 'function' || raw instanceof String || raw instanceof Number || raw instanceof Boolean) {
+        handled = false;
+      }
+      return raw;
+    });
+  } catch {
+    return NOT_HANDLED; // circular structures, bigints: the walk reports them as the CDK does
+  }
+  if (!handled || text === undefined) {
+    return NOT_HANDLED;
+  }
+  const literals: string[] = [];
+  const specials: unknown[] = [];
+  let last = 0;
+  for (const match of text.matchAll(MARKER_TEXT)) {
+    literals.push(text.slice(last, match.index));
+    specials.push(special[Number(match[1])]);
+    last = match.index + match[0].length;
+  }
+  literals.push(text.slice(last));
+  return { literals, specials, fragments: new Map() };
+}
+
+/** The fast path's second half, at each resolution: resolve the token-holding values and join. */
+function assemble(plan: Plan, context: IResolveContext): unknown {
+  const writer = new SegmentWriter(context);
+  const strings = new StringResolver(context, plan.fragments);
+  for (let i = 0; i < plan.specials.length; i++) {
+    writer.push(plan.literals[i]);
+    const value = plan.specials[i];
+    writer.resolved(typeof value === 'string' ? strings.resolve(value) : context.resolve(value, { allowIntrinsicKeys: true }));
+  }
+  writer.push(plan.literals[plan.specials.length]);
+  return writer.finish();
+}
+
+/**
+ * Resolves strings that hold tokens as the CDK resolver does (`_resolve` of a string: split at the
+ * tokens, resolve each, join with the CloudFormation concatenation, tag the result as a string),
+ * but resolves each distinct token once per stringify: a role ARN or bucket name appears in many
+ * strings of a definition, and resolving it (a logical ID, a hash) dominates the cost.
+ */
+class StringResolver {
+  private readonly tokens = new Map<IResolvable, unknown>();
+
+  constructor(private readonly context: IResolveContext, private readonly split: Map<string, TokenizedStringFragments>) {}
+
+  public resolve(value: string): unknown {
+    if (value.includes('#{Token[')) {
+      return this.context.resolve(value, { allowIntrinsicKeys: true }); // a list token in a string: the CDK reports it
+    }
+    let fragments = this.split.get(value);
+    if (fragments === undefined) {
+      fragments = Tokenization.reverseString(value);
+      this.split.set(value, fragments);
+    }
+    if (fragments.tokens.length === 0) {
+      return value;
+    }
+    const joined = fragments.mapTokens({ mapToken: (token) => this.resolveToken(token) }).join(CLOUDFORMATION_CONCAT);
+    if (typeof joined === 'object' && joined !== null) {
+      Object.defineProperty(joined, RESOLUTION_TYPEHINT, { value: 'string', configurable: true });
+    }
+    return joined;
+  }
+
+  private resolveToken(token: IResolvable): unknown {
+    if (!this.tokens.has(token)) {
+      this.tokens.set(token, this.context.resolve(token, { allowIntrinsicKeys: true }));
+    }
+    return this.tokens.get(token);
+  }
+}
+
+/** `CloudFormationLang.concat` of aws-cdk-lib: how the resolver joins the fragments of a string. */
+const CLOUDFORMATION_CONCAT: IFragmentConcatenator = {
+  join(left: unknown, right: unknown): unknown {
+    if (left === undefined && right === undefined) {
+      return '';
+    }
+    const parts: unknown[] = [];
+    if (left !== undefined) {
+      parts.push(left);
+    }
+    if (right !== undefined) {
+      parts.push(right);
+    }
+    if (parts.length === 1) {
+      return parts[0];
+    }
+    if (isConcatable(parts[0]) && isConcatable(parts[1])) {
+      return `${parts[0]}${parts[1]}`;
+    }
+    return { 'Fn::Join': ['', minimalCloudFormationJoin('', parts)] };
+  },
+};
+
+/** Thrown inside the walk when a value needs aws-cdk-lib's own stringify. */
+class Unsupported extends Error {}
+
+/**
+ * Writes JSON text as CDK's token-aware stringify does: runs of literal text, and intrinsics
+ * (CloudFormation values) between them.
+ */
+class SegmentWriter {
+  /** Finished segments: literal runs (strings) and intrinsics (objects), in order. */
+  private readonly segments: unknown[] = [];
+  /** The literal run being written. */
+  private literal = '';
+  /** Whether the literal run has been started (an empty run still counts as a segment). */
+  private inLiteral = false;
+
+  constructor(private readonly context: IResolveContext) {}
+
+  /** The body value, as `tokenAwareStringify` returns it. */
+  public finish(): unknown {
+    this.closeLiteral();
+    switch (this.segments.length) {
+      case 0:
+        return undefined;
+      case 1:
+        return this.segments[0];
+      default:
+        return { 'Fn::Join': ['', minimalCloudFormationJoin('', this.segments)] };
+    }
+  }
+
+  /** Writes a value that may still hold tokens (the exact, slower walk). */
+  public value(value: unknown, depth: number): void {
+    switch (typeof value) {
+      case 'string':
+        if (value.includes('Token[') || value.includes('e+289')) {
+          this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
+        } else {
+          this.push(JSON.stringify(value));
+        }
+        return;
+      case 'number':
+        if (value > -1e287 && value < 1e287) {
+          this.push(JSON.stringify(value));
+        } else {
+          // A number token (or NaN/Infinity, which the resolver passes through).
+          this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
+        }
+        return;
+      case 'boolean':
+        this.push(value ? 'true' : 'false');
+        return;
+      case 'undefined':
+        return;
+      case 'object':
+        break;
+      default:
+        // Functions, symbols, bigints: let the resolver (and CDK's stringify) report or handle them.
+        throw new Unsupported();
+    }
+    if (value === null) {
+      this.push('null');
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      throw new Unsupported();
+    }
+    if (Array.isArray(value)) {
+      if (value.some((v) => typeof v === 'string' && v.includes('#{Token['))) {
+        // A list token: the resolver decides (CDK stringifies a list intrinsic with a custom resource).
+        this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
+        return;
+      }
+      this.push('[');
+      let first = true;
+      for (const item of value) {
+        if (item === undefined) {
+          continue; // the resolver drops undefined list items
+        }
+        if (!first) {
+          this.push(',');
+        }
+        first = false;
+        this.value(item, depth + 1);
+      }
+      this.push(']');
+      return;
+    }
+    const object = value as Record<string | symbol, unknown>;
+    if (typeof object.resolve === 'function' || value instanceof Date || object[RESOLUTION_TYPEHINT] !== undefined) {
+      // A token object, a date, or a value that came out of the resolver with a type hint.
+      this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
+      return;
+    }
+    const keys = Object.keys(object);
+    if (keys.some((k) => k.includes('Token[') || k.includes('e+289'))) {
+      // Tokens in keys: the resolver turns them into strings or intrinsic keys.
+      this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
+      return;
+    }
+    this.push('{');
+    let first = true;
+    for (const key of keys) {
+      const item = object[key];
+      if (item === undefined) {
+        continue;
+      }
+      if (!first) {
+        this.push(',');
+      }
+      first = false;
+      this.push(JSON.stringify(key));
+      this.push(':');
+      this.value(item, depth + 1);
+    }
+    this.push('}');
+  }
+
+  /** A value the resolver returned: no tokens left, intrinsics tagged with a type hint (`recurse` of cloudformation-lang). */
+  public resolved(value: unknown): void {
+    if (value === undefined) {
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.push('[');
+      value.forEach((item, i) => {
+        if (i > 0) {
+          this.push(',');
+        }
+        this.resolved(item);
+      });
+      this.push(']');
+      return;
+    }
+    if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+      const hint = (value as Record<symbol, unknown>)[RESOLUTION_TYPEHINT];
+      if (isIntrinsic(value) && hint !== undefined) {
+        this.intrinsic(value, hint);
+        return;
+      }
+      this.push('{');
+      let first = true;
+      for (const entry of Object.entries(value)) {
+        let [key, item]: [unknown, unknown] = entry;
+        if (item === undefined) {
+          continue;
+        }
+        if (!first) {
+          this.push(',');
+        }
+        first = false;
+        if (typeof key === 'string' && key.startsWith(INTRINSIC_KEY_PREFIX)) {
+          [key, item] = item as [unknown, unknown];
+        }
+        this.resolved(key);
+        this.push(':');
+        this.resolved(item);
+      }
+      this.push('}');
+      return;
+    }
+    this.push(JSON.stringify(value));
+  }
+
+  private intrinsic(value: object, hint: unknown): void {
+    switch (hint) {
+      case 'string':
+        this.push('"');
+        this.pushIntrinsic(deepQuoteStringLiterals(value));
+        this.push('"');
+        return;
+      case 'number':
+        this.pushIntrinsic(value);
+        return;
+      default:
+        // 'string-list' (a CdkJsonStringify custom resource) and anything newer: CDK's own stringify.
+        throw new Unsupported();
+    }
+  }
+
+  /** Appends literal JSON text. */
+  public push(text: string): void {
+    this.literal += text;
+    this.inLiteral = true;
+  }
+
+  private pushIntrinsic(intrinsic: unknown): void {
+    this.closeLiteral();
+    this.segments.push(intrinsic);
+  }
+
+  private closeLiteral(): void {
+    if (this.inLiteral) {
+      this.segments.push(this.literal);
+      this.literal = '';
+      this.inLiteral = false;
+    }
+  }
+}
+
+/** Whether `x` is a CloudFormation intrinsic: one key, `Ref` or `Fn::*` (as aws-cdk-lib decides it). */
+function isIntrinsic(x: unknown): boolean {
+  if (Array.isArray(x) || x === null || typeof x !== 'object') {
+    return false;
+  }
+  const keys = Object.keys(x);
+  if (keys.length !== 1) {
+    return false;
+  }
+  const key = keys[0];
+  return key === 'Ref' || (key.startsWith('Fn::') && key !== 'Fn::GetArtifactAtt' && key !== 'Fn::GetParam');
+}
+
+/** JSON-escape every string inside an intrinsic that stands inside a JSON string. */
+function deepQuoteStringLiterals(x: unknown): unknown {
+  if (Array.isArray(x)) {
+    return x.map(deepQuoteStringLiterals);
+  }
+  if (typeof x === 'object' && x !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(x)) {
+      out[quoteString(key)] = deepQuoteStringLiterals(value);
+    }
+    return out;
+  }
+  return typeof x === 'string' ? quoteString(x) : x;
+}
+
+function quoteString(s: string): string {
+  const quoted = JSON.stringify(s);
+  return quoted.substring(1, quoted.length - 1);
+}
+
+/**
+ * Splices nested `Fn::Join`s with the same delimiter into `values` and merges adjacent literals
+ * (`minimalCloudFormationJoin` of aws-cdk-lib). Modifies and returns `values`.
+ */
+function minimalCloudFormationJoin(delimiter: string, values: unknown[]): unknown[] {
+  let i = 0;
+  while (i < values.length) {
+    const el = values[i];
+    if (isSplicableFnJoin(el, delimiter)) {
+      values.splice(i, 1, ...(el as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]);
+    } else if (i > 0 && isConcatable(values[i - 1]) && isConcatable(values[i])) {
+      values[i - 1] = `${values[i - 1]}${delimiter}${values[i]}`;
+      values.splice(i, 1);
+    } else {
+      i += 1;
+    }
+  }
+  return values;
+}
+
+function isSplicableFnJoin(obj: unknown, delimiter: string): boolean {
+  if (!isIntrinsic(obj) || Object.keys(obj as object)[0] !== 'Fn::Join') {
+    return false;
+  }
+  const [delim, list] = (obj as { 'Fn::Join': [unknown, unknown] })['Fn::Join'];
+  return delim === delimiter && Array.isArray(list) && !Token.isUnresolved(list);
+}
+
+function isConcatable(obj: unknown): boolean {
+  // Every segment has been resolved: strings and numbers here never hold tokens.
+  return typeof obj === 'string' || typeof obj === 'number';
 }

@@ -5,6 +5,8 @@
 export class StepGraph<T> {
   private readonly index = new Map<T, number>();
   private readonly upstream: number[][];
+  /** Edges already added, as `to * nodes + from`, so that adding one is O(1). */
+  private readonly edges = new Set<number>();
 
   constructor(public readonly nodes: readonly T[]) {
     nodes.forEach((n, i) => this.index.set(n, i));
@@ -23,7 +25,9 @@ export class StepGraph<T> {
     if (f === undefined || t === undefined) {
       throw new Error('edge between nodes outside the graph');
     }
-    if (!this.upstream[t].includes(f)) {
+    const edge = t * this.nodes.length + f;
+    if (!this.edges.has(edge)) {
+      this.edges.add(edge);
       this.upstream[t].push(f);
     }
   }

@@ -10,6 +10,12 @@ const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}/g;
  */
 const NUMBER_TOKEN_TEXT = /-1\.888154589\d*e\+289/g;
 
+/** A string token or a printed number token (`matchAll` copies it, so sharing it is safe). */
+const ANY_TOKEN_TEXT = new RegExp(`${STRING_TOKEN.source}|${NUMBER_TOKEN_TEXT.source}`, 'g');
+
+/** {@link NUMBER_TOKEN_TEXT} without the global flag, for `test`. */
+const NUMBER_TOKEN_TEXT_ONCE = new RegExp(NUMBER_TOKEN_TEXT.source);
+
 /** Everything one render pass found out about the values it rendered. */
 export interface RenderResult<T> {
   /** The rendered value: plain JSON, expression objects, and CloudFormation tokens as CDK string tokens. */
@@ -66,9 +72,16 @@ export class Renderer implements IRenderContext {
       return value;
     }
     if (Array.isArray(value)) {
-      return value.map((v) => this.renderValue(v));
+      const items = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        items[i] = this.renderValue(value[i]);
+      }
+      return items;
     }
-    const expression = typeof value === 'object' ? carriedExpression(value) : undefined;
+    if (typeof value !== 'object') {
+      return value;
+    }
+    const expression = carriedExpression(value);
     if (expression !== undefined) {
       return expression.render(this);
     }
@@ -76,17 +89,15 @@ export class Renderer implements IRenderContext {
       // A CloudFormation-level token object (an intrinsic): left for Stack.toJsonString.
       return value;
     }
-    if (typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (v === undefined) {
-          continue;
-        }
+    const object = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(object)) {
+      const v = object[k];
+      if (v !== undefined) {
         out[k] = this.renderValue(v);
       }
-      return out;
     }
-    return value;
+    return out;
   }
 
   public addStepReference(step: IStepLike): void {
@@ -106,6 +117,9 @@ export class Renderer implements IRenderContext {
   }
 
   private renderNumber(value: number): unknown {
+    if (value > -1e287 && value < 1e287) {
+      return value; // number tokens are encoded near -1.89e+289
+    }
     const token = Tokenization.reverseNumber(value);
     if (token === undefined) {
       return value;
@@ -138,7 +152,11 @@ export class Renderer implements IRenderContext {
  * (which `Token.isUnresolved` does not see).
  */
 export function containsTokens(value: string): boolean {
-  return Token.isUnresolved(value) || new RegExp(NUMBER_TOKEN_TEXT.source).test(value);
+  // Cheap substring checks first: almost every string of a definition holds no token at all.
+  if (!value.includes('Token[') && !value.includes('e+289')) {
+    return false;
+  }
+  return Token.isUnresolved(value) || NUMBER_TOKEN_TEXT_ONCE.test(value);
 }
 
 /**
@@ -147,9 +165,8 @@ export function containsTokens(value: string): boolean {
  */
 export function splitTokens(value: string): Array<string | IResolvable> {
   const parts: Array<string | IResolvable> = [];
-  const pattern = new RegExp(`${STRING_TOKEN.source}|${NUMBER_TOKEN_TEXT.source}`, 'g');
   let last = 0;
-  for (const match of value.matchAll(pattern)) {
+  for (const match of value.matchAll(ANY_TOKEN_TEXT)) {
     const text = match[0];
     const index = match.index ?? 0;
     const token = text.startsWith('${') ? Tokenization.reverseString(text).firstToken : Tokenization.reverseNumber(Number(text));
@@ -179,4 +196,24 @@ function mergeLiterals(parts: Array<string | IResolvable>): Array<string | IReso
     }
   }
   return merged;
+}
+
+/** Owner -> its last cached value and the key it was computed for. */
+const CACHE = new WeakMap<object, { key: readonly unknown[]; value: unknown }>();
+
+/**
+ * The value `compute()` returned for `owner` the last time, if `key` is the same (item by item,
+ * by identity) as then; otherwise computes, remembers and returns a new one. Lets a pipeline
+ * render its definition once per synth although the synth asks for it several times (placement,
+ * references, validation, template, tree metadata). The key must capture everything the value
+ * depends on that can change.
+ */
+export function cachedByKey<T>(owner: object, key: readonly unknown[], compute: () => T): T {
+  const cached = CACHE.get(owner);
+  if (cached !== undefined && cached.key.length === key.length && cached.key.every((k, i) => k === key[i])) {
+    return cached.value as T;
+  }
+  const value = compute();
+  CACHE.set(owner, { key, value });
+  return value;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The default app of cdk.json: `npx cdk synth` prints its template.
-import { createApp } from '../examples/getting-started/app';
+// The default app of cdk.json: `npx cdk synth` prints the template of the abalone pipeline
+// (examples/abalone, the SageMaker developer guide's example end to end).
+import { createApp } from '../examples/abalone/app';
 
 createApp().synth();

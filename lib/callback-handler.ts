@@ -109,7 +109,7 @@ export class CallbackHandler extends Construct {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(1);
     if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 1 || timeout.toSeconds() > 900)) {
-      throw new Error(`CallbackHandler ${this.node.path}: timeout must be between 1 second and 15 minutes (the Lambda limit); received ${timeout.toHumanString()}.`);
+      throw new Error(`CallbackHandler ${this.node.path}: timeout must be between 1 second and 15 minutes (the Lambda limit); received ${timeout.toHumanString()}. ${timeout.toSeconds() < 1 ? 'Raise the timeout, e.g. Duration.minutes(1)' : 'Lower the timeout to at most Duration.minutes(15); for longer work, have the handler start it and call SendPipelineExecutionStepSuccess when it ends'}.`);
     }
     const maxReceiveCount = props.maxReceiveCount ?? 3;
     if (!Token.isUnresolved(maxReceiveCount) && (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1 || maxReceiveCount > 1000)) {

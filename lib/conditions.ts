@@ -154,7 +154,7 @@ function checkValue(factory: string, what: string, value: unknown): void {
   }
   if (typeof value === 'number') {
     if (!Token.isUnresolved(value) && !Number.isFinite(value)) {
-      throw new Error(`${factory}: ${what} must be a finite number; received ${value}. The definition is JSON, which has no NaN or Infinity.`);
+      throw new Error(`${factory}: ${what} must be a finite number; received ${value}. The definition is JSON, which has no NaN or Infinity. Pass a finite number${Number.isNaN(value) ? ' (check the computation that produced NaN)' : ', e.g. Number.MAX_SAFE_INTEGER for no upper bound'}.`);
     }
     return;
   }

@@ -256,7 +256,7 @@ class RegistryImage extends ContainerImage {
   constructor(private readonly imageUri: string) {
     super();
     if (!Token.isUnresolved(imageUri) && (imageUri.length === 0 || imageUri.length > 255 || /\s/.test(imageUri))) {
-      throw new Error(`Container image URI must be 1-255 characters without spaces; received '${imageUri}'.`);
+      throw new Error(`Container image URI must be 1-255 characters without spaces; received '${imageUri}'. Pass a URI such as '<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>'${imageUri.trim() !== imageUri ? ' (remove the leading or trailing whitespace)' : ''}, or use ContainerImage.fromAsset for a local Dockerfile.`);
     }
   }
 

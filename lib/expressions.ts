@@ -65,7 +65,7 @@ export class Join {
       throw new Error('Join.of needs at least one value; received an empty list. Pass the values to join, e.g. Join.of(["s3:/", bucket, key], "/").');
     }
     if (Token.isUnresolved(separator)) {
-      throw new Error(`Join.of separator must be literal text; received the token ${separator}. The service evaluates "On" as a fixed string.`);
+      throw new Error(`Join.of separator must be literal text; received the token ${separator}. The service evaluates "On" as a fixed string. Pass the separator as literal text (e.g. '/'), and put run-time values among the joined values instead.`);
     }
     return Token.asString(new JoinExpression(separator, [...values]));
   }
@@ -102,7 +102,7 @@ export class PropertyFile {
 
   constructor(props: PropertyFileProps) {
     if (!/^[A-Za-z0-9\-_]{1,64}$/.test(props.propertyFileName)) {
-      throw new Error(`PropertyFile name must be 1-64 characters of A-Z, a-z, 0-9, - and _; received '${props.propertyFileName}'.`);
+      throw new Error(`PropertyFile name must be 1-64 characters of A-Z, a-z, 0-9, - and _; received '${props.propertyFileName}'. Rename it, e.g. '${typeof props.propertyFileName === 'string' ? (props.propertyFileName.replace(/[^A-Za-z0-9\-_]+/g, '').slice(0, 64) || 'EvaluationReport') : 'EvaluationReport'}'.`);
     }
     if (props.outputName.length === 0 || props.filePath.length === 0) {
       throw new Error(`PropertyFile '${props.propertyFileName}' needs a non-empty outputName and filePath.`);
@@ -171,7 +171,7 @@ export class JsonGet {
       throw new Error(`JsonGet.fromS3Uri: s3Uri must be a string (an s3:// URI, a parameter, a step property or a concatenation of them); received ${typeof s3Uri}.`);
     }
     if (!Token.isUnresolved(s3Uri) && !/^s3:\/\/[^/]+\/.+/.test(s3Uri)) {
-      throw new Error(`JsonGet.fromS3Uri: s3Uri must be an s3://<bucket>/<key> URI; received '${s3Uri}'.`);
+      throw new Error(`JsonGet.fromS3Uri: s3Uri must be an s3://<bucket>/<key> URI; received '${s3Uri}'. Use the S3 URI of the JSON file, e.g. 's3://my-bucket/evaluation/metrics.json', or a step property or Join.of that builds one.`);
     }
     const checkedPath = checkJsonPath(path);
     // Render once now, only to refuse members the service does not accept while the caller is on the stack.
@@ -196,14 +196,14 @@ function checkJsonPath(path: string): string {
     throw new Error(`JsonGet path must be a string such as "regression_metrics.mse.value"; received ${typeof path}.`);
   }
   if (Token.isUnresolved(path)) {
-    throw new Error(`JsonGet path must be literal text; received the token ${path}. The service reads "Path" as a fixed JSON path.`);
+    throw new Error(`JsonGet path must be literal text; received the token ${path}. The service reads "Path" as a fixed JSON path. Pass the path as literal text, e.g. "regression_metrics.mse.value"; to choose the file at run time, use a parameter in the S3 URI instead.`);
   }
   if (path.trim().length === 0) {
     throw new Error('JsonGet path must not be empty; pass the JSON path of the value, for example "regression_metrics.mse.value".');
   }
   const problem = jsonPathSyntaxProblem(path);
   if (problem !== undefined) {
-    throw new Error(`JsonGet path '${path}' is not a valid JSON path: ${problem}. Examples of valid paths: "mse", "regression_metrics.mse.value", "Output[1]", "metrics['val:acc']".`);
+    throw new Error(`JsonGet path '${path}' is not a valid JSON path: ${problem}. Examples of valid paths: "mse", "regression_metrics.mse.value", "Output[1]", "metrics['val:acc']". Use dots between member names, and brackets for indices and for keys with special characters.`);
   }
   return path;
 }

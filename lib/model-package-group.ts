@@ -122,11 +122,11 @@ export class ModelPackageGroup extends ModelPackageGroupBase {
       ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-', allowedSpecialCharacters: '-' }).toLowerCase().replace(/^-+|-+$/g, '');
     checkGroupName(`ModelPackageGroup ${this.node.path}`, name);
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 1024) {
-      throw new Error(`ModelPackageGroup ${this.node.path}: description must be at most 1,024 characters; received ${props.description.length}.`);
+      throw new Error(`ModelPackageGroup ${this.node.path}: description must be at most 1,024 characters; received ${props.description.length}. Shorten it, e.g. link to a document instead of including it.`);
     }
     const tags = Object.entries(props.tags ?? {});
     if (tags.length > 50) {
-      throw new Error(`ModelPackageGroup ${this.node.path}: tags takes at most 50 tags; received ${tags.length}.`);
+      throw new Error(`ModelPackageGroup ${this.node.path}: tags takes at most 50 tags; received ${tags.length}. Remove ${tags.length - 50} of them, or combine related tags into one value.`);
     }
     this.modelPackageGroupName = name;
     this.cfnModelPackageGroup = new sagemaker.CfnModelPackageGroup(this, 'Resource', {
@@ -143,7 +143,7 @@ function checkGroupName(where: string, name: string): void {
     throw new Error(`${where}: modelPackageGroupName must be a string; received ${typeof name}.`);
   }
   if (!Token.isUnresolved(name) && (name.length < 1 || name.length > 63 || !HOSTNAME_PATTERN.test(name))) {
-    throw new Error(`${where}: modelPackageGroupName must be 1-63 letters and digits, with hyphens only between them (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$); received '${name}'. For example 'churn-models'.`);
+    throw new Error(`${where}: modelPackageGroupName must be 1-63 letters and digits, with hyphens only between them (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$); received '${name}'. Rename the group, e.g. '${name.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'churn-models'}'.`);
   }
 }
 

@@ -116,7 +116,7 @@ export function checkS3UriProp(scope: IConstruct, prop: string, uri: string | un
     return;
   }
   if (uri.length > 1024 || !S3_URI_PATTERN.test(uri)) {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// (or https://) URI of at most 1,024 characters; received '${uri}'. For example 's3://my-bucket/model/model.tar.gz'.`);
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// (or https://) URI of at most 1,024 characters; received '${uri}'. Pass the S3 URI of the model archive, e.g. 's3://my-bucket/model/model.tar.gz', or a step property such as train.properties.ModelArtifacts.S3ModelArtifacts.`);
   }
 }
 
@@ -126,7 +126,7 @@ function checkModelEnvironment(scope: IConstruct, prop: string, environment: Rec
   }
   const entries = Object.entries(environment);
   if (entries.length > 100) {
-    throw new Error(`${scope.node.path}: ${prop} has ${entries.length} variables; a model container takes at most 100.`);
+    throw new Error(`${scope.node.path}: ${prop} has ${entries.length} variables; a model container takes at most 100. Remove ${entries.length - 100} of them, or combine related settings into one variable.`);
   }
   for (const [key, value] of entries) {
     if (key.length > 1024 || !ENV_NAME_PATTERN.test(key)) {

@@ -117,7 +117,7 @@ export class ParameterString extends Parameter {
   constructor(name: string, props: ParameterStringProps = {}) {
     super(name);
     if (props.defaultValue !== undefined && (typeof props.defaultValue !== 'string' || Token.isUnresolved(props.defaultValue))) {
-      throw new Error(`Default of String parameter '${name}' must be a literal string; received ${describe(props.defaultValue)}. Parameters are evaluated when the execution starts, so a default cannot be an expression or a CloudFormation token.`);
+      throw new Error(`Default of String parameter '${name}' must be a literal string; received ${describe(props.defaultValue)}. Parameters are evaluated when the execution starts, so a default cannot be an expression or a CloudFormation token. Pass a literal default such as 's3://my-bucket/input', or omit the default and pass the value when you start the execution (e.g. in a PipelineTarget's parameters, which accept tokens).`);
     }
     if (props.enumValues !== undefined) {
       if (props.enumValues.length === 0) {
@@ -126,7 +126,7 @@ export class ParameterString extends Parameter {
       const seen = new Set<string>();
       for (const value of props.enumValues) {
         if (typeof value !== 'string' || Token.isUnresolved(value)) {
-          throw new Error(`enumValues of String parameter '${name}' must be literal strings; received ${describe(value)}.`);
+          throw new Error(`enumValues of String parameter '${name}' must be literal strings; received ${describe(value)}. List the allowed values as literal text, e.g. enumValues: ['Approved', 'Rejected'].`);
         }
         if (seen.has(value)) {
           throw new Error(`enumValues of String parameter '${name}' lists '${value}' twice; list each value once.`);

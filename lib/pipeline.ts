@@ -6,11 +6,12 @@ import { Construct } from 'constructs';
 import { PipelineExperimentConfig } from './experiment-config';
 import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
-import { IParameterLike } from './private/expression';
 import { renderDefinitionBody } from './private/definition-body';
 import { bindDefinitionPlacement, DefinitionPlacement } from './private/definition-location';
+import { IParameterLike } from './private/expression';
 import { StepGraph } from './private/graph';
 import { cachedByKey, Renderer } from './private/renderer';
+import { softLimitWarnings } from './private/soft-limits';
 import { PIPELINE_SYMBOL, RenderedStep, Step } from './steps/step';
 import { DefinitionProblem, validateDefinition } from './validator/validate-definition';
 
@@ -148,6 +149,7 @@ export class Pipeline extends PipelineBase {
   private readonly passedRoles = new Set<string>();
   private readonly grantedActions = new Set<string>();
   private sharedJobRole?: iam.IRole;
+  private readonly warnedSoftLimits = new Set<string>();
   private bucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: PipelineProps = {}) {
@@ -157,11 +159,11 @@ export class Pipeline extends PipelineBase {
     this.pipelineName = props.pipelineName ?? generateName(this);
     this.validateName(props);
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
-      throw new Error(`Pipeline ${this.node.path}: description must be at most 3,072 characters; received ${props.description.length}.`);
+      throw new Error(`Pipeline ${this.node.path}: description must be at most 3,072 characters; received ${props.description.length}. Shorten it, e.g. link to a document instead of including it.`);
     }
     const parallel = props.maxParallelExecutionSteps;
     if (parallel !== undefined && !Token.isUnresolved(parallel) && (!Number.isInteger(parallel) || parallel < 1)) {
-      throw new Error(`Pipeline ${this.node.path}: maxParallelExecutionSteps must be an integer of at least 1; received ${parallel}.`);
+      throw new Error(`Pipeline ${this.node.path}: maxParallelExecutionSteps must be an integer of at least 1; received ${parallel}. Set it to 1 or more (1 runs steps one at a time), or omit it for no limit.`);
     }
 
     this.role = props.role ?? new iam.Role(this, 'Role', {
@@ -307,7 +309,7 @@ export class Pipeline extends PipelineBase {
     const name = this.pipelineName;
     if (!Token.isUnresolved(name)) {
       if (name.length < 1 || name.length > 256 || !PIPELINE_NAME_PATTERN.test(name)) {
-        throw new Error(`Pipeline ${this.node.path}: pipelineName must be 1-256 characters of letters and digits, with hyphens only between them (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}); received '${name}'.`);
+        throw new Error(`Pipeline ${this.node.path}: pipelineName must be 1-256 characters of letters and digits, with hyphens only between them (pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}); received '${name}'. Rename the pipeline, e.g. '${suggestName(name)}' (replace other characters with hyphens).`);
       }
       if (name.length > 82) {
         Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:longPipelineName',
@@ -316,7 +318,7 @@ export class Pipeline extends PipelineBase {
     }
     const displayName = props.displayName;
     if (displayName !== undefined && !Token.isUnresolved(displayName) && !PIPELINE_NAME_PATTERN.test(displayName)) {
-      throw new Error(`Pipeline ${this.node.path}: displayName must be 1-256 characters of letters and digits, with hyphens only between them; received '${displayName}'.`);
+      throw new Error(`Pipeline ${this.node.path}: displayName must be 1-256 characters of letters and digits, with hyphens only between them; received '${displayName}'. Use hyphens instead of spaces, e.g. '${suggestName(displayName)}', and put free text in description.`);
     }
   }
 
@@ -472,7 +474,7 @@ export class Pipeline extends PipelineBase {
       }
       for (const target of r.dependsOn) {
         if (!own.has(target)) {
-          errors.push(`step ${r.step.node.path} depends on ${target.node.path}, which belongs to another pipeline (${target.pipeline?.node.path ?? 'none'}); dependsOn can only name steps of the same pipeline.`);
+          errors.push(`step ${r.step.node.path} depends on ${target.node.path}, which belongs to another pipeline (${target.pipeline?.node.path ?? 'none'}); dependsOn can only name steps of the same pipeline. Remove ${target.node.path} from dependsOn of ${r.step.node.path}, or create the step in ${this.node.path}; to wait for another pipeline, use a CallbackStep or LambdaStep.`);
         }
       }
     }
@@ -515,6 +517,14 @@ export class Pipeline extends PipelineBase {
       const pathOf = new Map(steps.map((s) => [s.stepName, s.node.path]));
       for (const problem of validateDefinition(definition)) {
         errors.push(describeProblem(problem, pathOf));
+      }
+      // Soft limits (undocumented or user-reported): warnings the user can acknowledge with
+      // Annotations.of(pipeline).acknowledgeWarning(id, reason).
+      for (const warning of softLimitWarnings(definition)) {
+        if (!this.warnedSoftLimits.has(warning.message)) {
+          this.warnedSoftLimits.add(warning.message);
+          Annotations.of(this).addWarningV2(warning.id, warning.message);
+        }
       }
     }
     return errors;
@@ -561,4 +571,10 @@ function grantJobBasics(role: iam.Role, stack: Stack): void {
     resources: ['*'],
     conditions: { StringLike: { 'cloudwatch:namespace': ['/aws/sagemaker/*', 'aws/sagemaker/*'] } },
   }));
+}
+
+/** A name in the pipeline-name pattern derived from `name`: runs of other characters become one hyphen. */
+function suggestName(name: string): string {
+  const suggestion = name.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 256);
+  return suggestion.length > 0 ? suggestion : 'my-pipeline';
 }

@@ -112,13 +112,13 @@ class ConcreteRetryPolicy extends RetryPolicy {
     }
     const backoffRate = options.backoffRate ?? 2;
     if (Token.isUnresolved(backoffRate) || !Number.isFinite(backoffRate) || backoffRate < 0) {
-      throw new Error(`${factory} backoffRate must be a number of at least 0; received ${backoffRate}.`);
+      throw new Error(`${factory} backoffRate must be a number of at least 0; received ${backoffRate}. Use e.g. backoffRate: 2 (each wait twice the previous), or omit it for the default.`);
     }
     if (options.maxAttempts !== undefined && options.expireAfter !== undefined) {
       throw new Error(`${factory} takes maxAttempts or expireAfter, not both (the service stops at whichever it is given); remove one.`);
     }
     if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1 || options.maxAttempts > 20)) {
-      throw new Error(`${factory} maxAttempts must be an integer from 1 to 20; received ${options.maxAttempts}.`);
+      throw new Error(`${factory} maxAttempts must be an integer from 1 to 20; received ${options.maxAttempts}. Use an integer in that range, e.g. maxAttempts: ${Math.min(20, Math.max(1, Math.round(Number(options.maxAttempts)) || 1))}, or use expireAfter to retry for a length of time instead.`);
     }
     let expireAfterMin: number | undefined;
     if (options.expireAfter !== undefined) {

@@ -72,7 +72,7 @@ export class PipelineTarget implements events.IRuleTarget {
     this.parameterList = toParameterList(where, props.parameters).map((p) => ({ Name: p.name, Value: p.value }));
     const retries = props.retryAttempts;
     if (retries !== undefined && !Token.isUnresolved(retries) && (!Number.isInteger(retries) || retries < 0 || retries > 185)) {
-      throw new Error(`${where}: retryAttempts must be an integer from 0 to 185; received ${retries}.`);
+      throw new Error(`${where}: retryAttempts must be an integer from 0 to 185; received ${retries}. Use an integer in that range, e.g. retryAttempts: ${retries > 185 ? 185 : 0}, or omit it for the default.`);
     }
     const age = props.maxEventAge;
     if (age !== undefined && !age.isUnresolved() && (age.toSeconds() < 60 || age.toSeconds() > 86400)) {

@@ -70,7 +70,7 @@ for (const name of names) {
         continue;
       }
       const text = typeof body === 'string' ? body : (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
-        .map((part) => (typeof part === 'string' ? part : 'CFN-VALUE')).join('');
+        .map((part) => (typeof part === 'string' ? part : '${CFN-VALUE}')).join('');
       const problems = validateDefinition(JSON.parse(text));
       for (const problem of problems) {
         console.error(`examples/${name} ${stack.stackName}/${id}: ${problem.path}: ${problem.message}`);

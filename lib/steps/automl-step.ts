@@ -417,7 +417,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     // data split
     const fraction = props.validationFraction;
     if (fraction !== undefined && !Token.isUnresolved(fraction) && (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))) {
-      throw new Error(`${where}: validationFraction must be greater than 0 and less than 1; received ${String(fraction)}. For example 0.2 holds out 20% of the training data.`);
+      throw new Error(`${where}: validationFraction must be greater than 0 and less than 1; received ${String(fraction)}. For example 0.2 holds out 20% of the training data. Pass a fraction in that range, or omit validationFraction for the default.`);
     }
 
     // candidate generation

@@ -134,7 +134,7 @@ export class ConditionStep extends Step {
     }
     if (step instanceof ConditionStep) {
       if (step.contains(this)) {
-        throw new Error(`${where}: ${step.node.path} already contains this condition in one of its branches (directly or through nested conditions); conditions cannot contain each other.`);
+        throw new Error(`${where}: ${step.node.path} already contains this condition in one of its branches (directly or through nested conditions); conditions cannot contain each other. Remove ${step.node.path} from ${branch} of ${this.node.path}, or remove ${this.node.path} from the branches of ${step.node.path}.`);
       }
       Annotations.of(step).addWarningV2('cdk-sagemaker-pipelines:nestedCondition',
         `ConditionStep ${step.node.path} is nested in the ${branch === 'ifSteps' ? 'if' : 'else'} branch of ${this.node.path}. The SageMaker developer guide says condition steps cannot be nested, although the service accepts such definitions. To stay within the documented behaviour, make it a top-level condition that also tests the outer conditions; otherwise acknowledge this warning.`);

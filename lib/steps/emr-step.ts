@@ -57,7 +57,7 @@ export abstract class EmrCluster {
       throw new Error(`EmrCluster.fromClusterId: clusterId must be a string such as 'j-2AXXXXXXGAPLF'; received ${String(clusterId)}.`);
     }
     if (!Token.isUnresolved(clusterId) && !CLUSTER_ID_PATTERN.test(clusterId)) {
-      throw new Error(`EmrCluster.fromClusterId: '${clusterId}' is not an EMR cluster id; ids look like 'j-2AXXXXXXGAPLF' (aws emr list-clusters shows them).`);
+      throw new Error(`EmrCluster.fromClusterId: '${clusterId}' is not an EMR cluster id; ids look like 'j-2AXXXXXXGAPLF' (aws emr list-clusters shows them). Pass the cluster's id, not its name${clusterId.startsWith('arn:') ? ' or ARN' : ''}, e.g. EmrCluster.fromClusterId('j-2AXXXXXXGAPLF').`);
     }
     return new ClusterById(clusterId);
   }

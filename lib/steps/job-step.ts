@@ -51,7 +51,7 @@ export function checkInteger(scope: IConstruct, prop: string, value: number | un
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${scope.node.path}: ${prop} must be an integer from ${min} to ${max}; received ${value}.`);
+    throw new Error(`${scope.node.path}: ${prop} must be an integer from ${min} to ${max}; received ${value}. Set ${prop} to an integer in that range, e.g. ${Math.min(max, Math.max(min, 1))}.`);
   }
 }
 
@@ -66,17 +66,17 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
   }
   const entries = Object.entries(environment);
   if (entries.length > 100) {
-    throw new Error(`${scope.node.path}: environment has ${entries.length} entries; SageMaker jobs accept at most 100.`);
+    throw new Error(`${scope.node.path}: environment has ${entries.length} entries; SageMaker jobs accept at most 100. Remove ${entries.length - 100} of them, or combine related settings into one variable (e.g. a JSON string) or a file input.`);
   }
   for (const [key, value] of entries) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,255}$/.test(key)) {
-      throw new Error(`${scope.node.path}: environment variable name '${key}' is invalid; names are up to 256 letters, digits and underscores, not starting with a digit.`);
+      throw new Error(`${scope.node.path}: environment variable name '${key}' is invalid; names are up to 256 letters, digits and underscores, not starting with a digit. Rename it, e.g. '${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1').slice(0, 256) || 'MY_VAR'}'.`);
     }
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }
     if (!Token.isUnresolved(value) && value.length > 256) {
-      throw new Error(`${scope.node.path}: environment variable '${key}' is ${value.length} characters; values are at most 256.`);
+      throw new Error(`${scope.node.path}: environment variable '${key}' is ${value.length} characters; values are at most 256. Shorten it, or put the value in a file input and pass its path instead.`);
     }
   }
   return entries.length > 0 ? { ...environment } : undefined;
@@ -89,7 +89,7 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
 export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
   const seconds = (maxRuntime ?? fallback).toSeconds();
   if (seconds < 1 || seconds > limit.toSeconds()) {
-    throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds.`);
+    throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds. ${seconds < 1 ? 'Raise' : 'Lower'} maxRuntime to within that range, e.g. maxRuntime: Duration.hours(${seconds < 1 ? 1 : Math.floor(limit.toHours({ integral: false }))})${seconds < 1 ? '' : ', or split the work into several steps'}.`);
   }
   return seconds;
 }
@@ -100,7 +100,7 @@ export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undef
  */
 export function requireLiteral(scope: IConstruct, prop: string, value: string | undefined): void {
   if (value !== undefined && expressionOf(value) !== undefined) {
-    throw new Error(`${scope.node.path}: ${prop} must be fixed when the pipeline is defined; received a pipeline expression. Only run-time values such as S3 URIs, instance types and counts accept parameters and step properties.`);
+    throw new Error(`${scope.node.path}: ${prop} must be fixed when the pipeline is defined; received a pipeline expression. Only run-time values such as S3 URIs, instance types and counts accept parameters and step properties. Pass literal text for ${prop} (e.g. '/opt/ml/processing/output'), and use the parameter or step property in a field that accepts one, such as the S3 URI.`);
   }
 }
 
@@ -130,7 +130,7 @@ export function renderTags(
       throw new Error(`${scope.node.path}: tag '${key}' must have a string value; received ${typeof value}.`);
     }
     if (!Token.isUnresolved(value) && value.length > 256) {
-      throw new Error(`${scope.node.path}: tag '${key}' is ${value.length} characters; values are at most 256.`);
+      throw new Error(`${scope.node.path}: tag '${key}' is ${value.length} characters; values are at most 256. Shorten the tag value.`);
     }
   }
   return entries.length > 0 ? entries.map(([Key, Value]) => ({ Key, Value })) : undefined;

@@ -210,7 +210,7 @@ export function _checkOutputs(step: Step, outputs: readonly LambdaOutput[]): rea
       throw new Error(`${kind} ${step.node.path}: output name '${name}' contains a single quote, which the service's property paths (OutputParameters['<name>']) cannot express; choose another name.`);
     }
     if (seen.has(name)) {
-      throw new Error(`${kind} ${step.node.path}: outputName '${name}' is declared twice; output names must be unique within the step (declared: ${outputs.map((o) => o.outputName).join(', ')}).`);
+      throw new Error(`${kind} ${step.node.path}: outputName '${name}' is declared twice; output names must be unique within the step (declared: ${outputs.map((o) => o.outputName).join(', ')}). Remove the duplicate, or rename one to match another key of the function's result.`);
     }
     seen.add(name);
     if (output.outputType !== undefined && !types.includes(output.outputType)) {

@@ -228,7 +228,7 @@ export class NotebookJobStep extends Step implements ec2.IConnectable {
     const dependencies = (props.additionalDependencies ?? []).map((dependency, i) => {
       const resolved = typeof dependency === 'string' ? path.resolve(dependency) : '';
       if (resolved === '' || !fs.existsSync(resolved)) {
-        throw new Error(`${where}: additionalDependencies[${i}] must be an existing local file or folder; received '${String(dependency)}'.`);
+        throw new Error(`${where}: additionalDependencies[${i}] must be an existing local file or folder; received '${String(dependency)}'. Pass the path of an existing file or folder, e.g. path.join(__dirname, 'utils.py'), or remove it from additionalDependencies.`);
       }
       return resolved;
     });
@@ -344,7 +344,7 @@ export class NotebookJobStep extends Step implements ec2.IConnectable {
 function requireFile(scope: IConstruct, prop: string, file: string): string {
   const resolved = typeof file === 'string' ? path.resolve(file) : '';
   if (resolved === '' || !fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
-    throw new Error(`${scope.node.path}: ${prop} must be an existing local file; received '${String(file)}'${resolved !== '' ? ` (resolved to ${resolved})` : ''}.`);
+    throw new Error(`${scope.node.path}: ${prop} must be an existing local file; received '${String(file)}'${resolved !== '' ? ` (resolved to ${resolved})` : ''}. Pass the path of an existing file; relative paths resolve against the current directory, so prefer path.join(__dirname, '${typeof file === 'string' && file.length > 0 ? path.basename(file) : 'report.ipynb'}').`);
   }
   return resolved;
 }

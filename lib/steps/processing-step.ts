@@ -497,7 +497,7 @@ export class ProcessingStep extends Step {
     checkInteger(this, 'volumeSizeInGB', props.volumeSizeInGB, 1, 16384);
     for (const arg of [...(props.containerEntrypoint ?? []), ...(props.containerArguments ?? [])]) {
       if (!Token.isUnresolved(arg) && arg.length > 256) {
-        throw new Error(`${this.node.path}: containerEntrypoint and containerArguments items are at most 256 characters; received one of ${arg.length}: '${arg.slice(0, 40)}...'.`);
+        throw new Error(`${this.node.path}: containerEntrypoint and containerArguments items are at most 256 characters; received one of ${arg.length}: '${arg.slice(0, 40)}...'. Shorten it, split it into several arguments, or put the value in a file input or an environment variable and pass its path or name instead.`);
       }
     }
     renderEnvironment(this, props.environment);
@@ -600,7 +600,7 @@ export class ProcessingStep extends Step {
     } else {
       const codePath = path.resolve(code);
       if (!fs.existsSync(codePath) || !fs.statSync(codePath).isFile()) {
-        throw new Error(`${this.node.path}: code must be the path of a local script file; '${code}' (resolved to ${codePath}) is not a file.`);
+        throw new Error(`${this.node.path}: code must be the path of a local script file; '${code}' (resolved to ${codePath}) is not a file. Pass the path of an existing script (relative paths resolve against the current directory, so prefer path.join(__dirname, 'preprocess.py')), or an s3:// URI of the script.`);
       }
       const asset = new s3assets.Asset(this, 'Code', { path: codePath });
       asset.grantRead(this.role);
@@ -741,7 +741,7 @@ function bindLocation(step: Step, location: string | S3Location, access: S3Acces
 /** `LocalPath` of inputs and outputs: an absolute container path of at most 256 characters. */
 function checkLocalPath(scope: Construct, what: string, localPath: string): void {
   if (typeof localPath !== 'string' || localPath.length === 0 || localPath.length > 256 || !localPath.startsWith('/')) {
-    throw new Error(`${scope.node.path}: ${what} localPath must be an absolute container path of at most 256 characters, such as '/opt/ml/processing/input/data'; received '${String(localPath).slice(0, 60)}'.`);
+    throw new Error(`${scope.node.path}: ${what} localPath must be an absolute container path of at most 256 characters, such as '/opt/ml/processing/input/data'; received '${String(localPath).slice(0, 60)}'. Use an absolute path under /opt/ml/processing${typeof localPath === 'string' && localPath.length > 0 && !localPath.startsWith('/') && localPath.length < 200 ? `, e.g. '/opt/ml/processing/${localPath.replace(/^\.?\/+/, '')}'` : ''}.`);
   }
 }
 
@@ -788,7 +788,7 @@ function checkUnique(scope: Construct, what: string, names: string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) {
-      throw new Error(`${scope.node.path}: ${what} '${name}' is used twice${name === 'code' ? " ('code' is the input that carries the step's script)" : ''}${name === 'entrypoint' ? " ('entrypoint' is the input that carries the sourceDir wrapper script)" : ''}; names must be unique within the step.`);
+      throw new Error(`${scope.node.path}: ${what} '${name}' is used twice${name === 'code' ? " ('code' is the input that carries the step's script)" : ''}${name === 'entrypoint' ? " ('entrypoint' is the input that carries the sourceDir wrapper script)" : ''}; names must be unique within the step. Rename one of them${name === 'code' || name === 'entrypoint' ? ` (choose a name other than '${name}')` : ''}.`);
     }
     seen.add(name);
   }

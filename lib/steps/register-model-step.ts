@@ -53,10 +53,10 @@ export class ModelApprovalStatus {
 
   private constructor(private readonly value: string) {
     if (typeof value !== 'string') {
-      throw new Error(`ModelApprovalStatus must be a string; received ${typeof value}.`);
+      throw new Error(`ModelApprovalStatus must be a string; received ${typeof value}. Use ModelApprovalStatus.APPROVED, or ModelApprovalStatus.of(param.valueAsString) for a String parameter.`);
     }
     if (!Token.isUnresolved(value) && !['Approved', 'Rejected', 'PendingManualApproval'].includes(value)) {
-      throw new Error(`ModelApprovalStatus must be Approved, Rejected or PendingManualApproval; received '${value}'.`);
+      throw new Error(`ModelApprovalStatus must be Approved, Rejected or PendingManualApproval; received '${value}'. Use ModelApprovalStatus.APPROVED, ModelApprovalStatus.REJECTED or ModelApprovalStatus.PENDING_MANUAL_APPROVAL${['approved', 'rejected', 'pendingmanualapproval'].includes(value.toLowerCase().replace(/[^a-z]/g, '')) ? ` (the names are case-sensitive: '${['Approved', 'Rejected', 'PendingManualApproval'].find((s) => s.toLowerCase() === value.toLowerCase().replace(/[^a-z]/g, ''))}')` : ''}.`);
     }
   }
 

@@ -131,10 +131,10 @@ export abstract class Step extends Construct implements IStepLike {
     }
     this.stepName = props.stepName ?? id;
     if (props.displayName !== undefined && props.displayName.length > 256) {
-      throw new Error(`${kind} ${this.node.path}: displayName must be at most 256 characters; received ${props.displayName.length}.`);
+      throw new Error(`${kind} ${this.node.path}: displayName must be at most 256 characters; received ${props.displayName.length}. Shorten it, and put longer text in description (up to 3,072 characters).`);
     }
     if (props.description !== undefined && props.description.length > 3072) {
-      throw new Error(`${kind} ${this.node.path}: description must be at most 3,072 characters; received ${props.description.length}.`);
+      throw new Error(`${kind} ${this.node.path}: description must be at most 3,072 characters; received ${props.description.length}. Shorten it, e.g. link to a document instead of including it.`);
     }
     this.displayName = props.displayName;
     this.description = props.description;

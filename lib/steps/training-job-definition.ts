@@ -128,7 +128,7 @@ export class TrainingInput {
     private readonly options: TrainingInputOptions,
   ) {
     if (Token.isUnresolved(channelName) || !/^[A-Za-z0-9\.\-_]{1,64}$/.test(channelName)) {
-      throw new Error(`TrainingInput channel name must be 1-64 characters of A-Z, a-z, 0-9, '.', '-' and '_'; received '${channelName}'.`);
+      throw new Error(`TrainingInput channel name must be 1-64 characters of A-Z, a-z, 0-9, '.', '-' and '_'; received '${channelName}'. Rename the channel, e.g. '${typeof channelName === 'string' && !Token.isUnresolved(channelName) ? (channelName.replace(/[^A-Za-z0-9.\-_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64) || 'train') : 'train'}' (it becomes /opt/ml/input/data/<channel> in the container).`);
     }
     const seed = options.shuffle?.seed;
     if (options.shuffle !== undefined && (typeof seed !== 'number' || (!Token.isUnresolved(seed) && !Number.isSafeInteger(seed)))) {
@@ -414,13 +414,13 @@ export class TrainingJobConfig {
     const metricNames = new Set<string>();
     for (const metric of metrics) {
       if (typeof metric?.name !== 'string' || metric.name.length < 1 || metric.name.length > 255) {
-        throw new Error(`${where}: ${p}metricDefinitions names must be 1-255 characters; received '${String(metric?.name)}'.`);
+        throw new Error(`${where}: ${p}metricDefinitions names must be 1-255 characters; received '${String(metric?.name)}'. Give each metric a name such as 'validation:rmse'.`);
       }
       if (typeof metric.regex !== 'string' || metric.regex.length < 1 || metric.regex.length > 500) {
         throw new Error(`${where}: ${p}metricDefinitions['${metric.name}'].regex must be 1-500 characters; received ${typeof metric.regex === 'string' ? `${metric.regex.length} characters` : String(metric.regex)}.`);
       }
       if (metricNames.has(metric.name)) {
-        throw new Error(`${where}: ${p}metricDefinitions names metric '${metric.name}' twice; names must be unique.`);
+        throw new Error(`${where}: ${p}metricDefinitions names metric '${metric.name}' twice; names must be unique. Remove one of the definitions, or rename one if they capture different values.`);
       }
       metricNames.add(metric.name);
     }
@@ -504,12 +504,13 @@ export class TrainingJobConfig {
         throw new Error(`${where}: inputs must be created with TrainingInput.s3(channelName, s3Uri); received ${JSON.stringify(input)}.`);
       }
       if (channels.has(input.channelName)) {
-        throw new Error(`${where}: channel '${input.channelName}' is given twice; channel names must be unique.`);
+        throw new Error(`${where}: channel '${input.channelName}' is given twice; channel names must be unique. Rename one channel (e.g. 'validation'), or remove the duplicate; to read several S3 prefixes in one channel, use a manifest file.`);
       }
       channels.add(input.channelName);
       this.channelUris.push(input._bind(scope, role));
     }
     if (o.outputPath !== undefined) {
+      checkS3Uri(scope, `${p}outputPath`, o.outputPath);
       grantS3Uri(role, stack, o.outputPath, 'readWrite');
       this.outputPath = o.outputPath;
     } else {
@@ -624,13 +625,13 @@ export class TrainingJobConfig {
 
 function checkS3Uri(scope: Construct, prop: string, uri: string): void {
   if (typeof uri !== 'string') {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}.`);
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}. Pass a string such as 's3://my-bucket/prefix', or a parameter's valueAsString.`);
   }
   if (expressionOf(uri) !== undefined || Token.isUnresolved(uri)) {
     return;
   }
   if (!/^(https|s3):\/\/[^/]+/.test(uri) || uri.length > 1024) {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. \`s3://\${bucket.bucketName}/checkpoints\`.`);
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. ${!uri.includes('://') && /^[a-z0-9][a-z0-9.-]*[a-z0-9]\//.test(uri) && uri.length < 1000 ? `'s3://${uri}'` : `\`s3://\${bucket.bucketName}/${prop.replace(/^.*\./, '').replace(/S3Uri$|Path$/, '').toLowerCase() || 'prefix'}\``}.`);
   }
 }
 
@@ -647,7 +648,7 @@ export function renderHyperparameters(
   }
   const entries = Object.entries(hyperparameters);
   if (entries.length > 100) {
-    throw new Error(`${scope.node.path}: ${entries.length} hyperparameters given; SageMaker accepts at most 100.`);
+    throw new Error(`${scope.node.path}: ${entries.length} hyperparameters given; SageMaker accepts at most 100. Remove ${entries.length - 100} of them (those left at the algorithm's default), or pass the rest in a configuration file through a training input channel.`);
   }
   const out: Record<string, string> = {};
   for (const [key, value] of entries) {
@@ -655,7 +656,7 @@ export function renderHyperparameters(
       throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a string, number or boolean (or a parameter or step property); received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. Serialize structured values yourself, e.g. JSON.stringify(value).`);
     }
     if (typeof value === 'number' && !Token.isUnresolved(value) && !Number.isFinite(value)) {
-      throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a finite number; received ${value}.`);
+      throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a finite number; received ${value}. Pass a finite number, or remove the hyperparameter to use the algorithm's default.`);
     }
     if (key.length > 256) {
       throw new Error(`${scope.node.path}: hyperparameter name '${key.slice(0, 40)}...' is ${key.length} characters; names are at most 256.`);

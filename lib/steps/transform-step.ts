@@ -391,7 +391,7 @@ function checkJsonPath(scope: Construct, prop: string, value: string | undefined
     return;
   }
   if (value.length === 0 || value.length > 63 || !value.startsWith('$')) {
-    throw new Error(`${scope.node.path}: ${prop} must be a JSONPath of 1-63 characters starting with '$' (for example '$[1:]' or '$.features'); received '${value}'.`);
+    throw new Error(`${scope.node.path}: ${prop} must be a JSONPath of 1-63 characters starting with '$' (for example '$[1:]' or '$.features'); received '${value}'. Use a JSONPath starting with '$'${value.length > 0 && value.length < 62 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? `, e.g. '$.${value}'` : ''}, or omit ${prop} to use the whole record.`);
   }
 }
 

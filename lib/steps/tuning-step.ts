@@ -224,7 +224,7 @@ export class CategoricalParameter extends ParameterRange {
     const literal = this.values.filter((v) => !Token.isUnresolved(v));
     const duplicate = literal.find((v, i) => literal.indexOf(v) !== i);
     if (duplicate !== undefined) {
-      throw new Error(`CategoricalParameter '${name}': value '${duplicate}' is given twice; values must be unique.`);
+      throw new Error(`CategoricalParameter '${name}': value '${duplicate}' is given twice; values must be unique. List each value once.`);
     }
   }
 

@@ -1,6 +1,8 @@
 import { JsonObject, StepInfo, ValidationContext, child, describe, didYouMean, isObject, item } from './context';
 import { MAX_DEPTH, Scope, checkPrimitive, isExpressionLike, walkExpressions } from './expressions';
+import { checkListSize, checkMapEntries, checkValueConstraint, memberConstraint } from './limits';
 import { isPrimitiveRef, primitiveValueType } from './properties';
+import { MemberConstraint } from '../private/generated/constraints';
 import { REQUEST_SHAPES, SHAPES } from '../private/generated/shapes';
 import { ShapeRef } from '../private/shape-types';
 
@@ -53,9 +55,13 @@ export function checkJobArguments(ctx: ValidationContext, type: string, args: Js
   }
 }
 
-/** Check `value` against shape `ref`. `exempt` lists required top-level members that may be missing. */
+/**
+ * Check `value` against shape `ref`. `exempt` lists required top-level members that may be missing.
+ * `constraint` holds the value constraints of the position (lengths, pattern, range, list / map size).
+ */
 function checkShape(
   ctx: ValidationContext, value: unknown, ref: ShapeRef, path: string, scope: Scope, what: string, depth: number, exempt: readonly string[] = [],
+  constraint?: MemberConstraint,
 ): void {
   if (depth > MAX_DEPTH) {
     ctx.add(path, `Value is nested more than ${MAX_DEPTH} levels deep.`, scope.step);
@@ -66,6 +72,7 @@ function checkShape(
       walkExpressions(ctx, value, path, scope, depth);
     } else {
       checkPrimitive(ctx, value, primitiveValueType(ref), path, scope, what, depth);
+      checkValueConstraint(ctx, value, constraint, path, what, scope.step);
     }
     return;
   }
@@ -103,7 +110,7 @@ function checkShape(
         if (memberRef === undefined) {
           ctx.add(child(path, key), `Unknown member "${key}" in ${ref}.${didYouMean(key, members)} Remove it or fix its name.`, scope.step);
         } else if (memberValue !== null) {
-          checkShape(ctx, memberValue, memberRef, child(path, key), scope, `"${key}"`, depth + 1);
+          checkShape(ctx, memberValue, memberRef, child(path, key), scope, `"${key}"`, depth + 1, [], memberConstraint(ref, key));
         }
       }
       for (const required of shape.required) {
@@ -118,15 +125,17 @@ function checkShape(
         ctx.add(path, `${what} must be a list (${ref}); received ${describe(value)}.`, scope.step);
         return;
       }
-      value.forEach((v, i) => checkShape(ctx, v, shape.member, item(path, i), scope, `${what.replace(/ item$/, '')} item`, depth + 1));
+      checkListSize(ctx, value, constraint, path, what, scope.step);
+      value.forEach((v, i) => checkShape(ctx, v, shape.member, item(path, i), scope, `${what.replace(/ item$/, '')} item`, depth + 1, [], constraint?.items));
       return;
     case 'map':
       if (!isObject(value)) {
         ctx.add(path, `${what} must be a map (an object of ${ref.replace(/^map</, '').replace(/>$/, '')} values); received ${describe(value)}.`, scope.step);
         return;
       }
+      checkMapEntries(ctx, value, constraint, path, what, scope.step);
       for (const [key, v] of Object.entries(value)) {
-        checkShape(ctx, v, shape.value, child(path, key), scope, `${what} value "${key}"`, depth + 1);
+        checkShape(ctx, v, shape.value, child(path, key), scope, `${what} value "${key}"`, depth + 1, [], constraint?.values);
       }
       return;
   }

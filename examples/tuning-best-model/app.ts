@@ -1,0 +1,150 @@
+import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ContainerImage, ContinuousParameter, ExecutionVariable, InstanceType, IntegerParameter, ModelStep, ParameterInteger,
+  ParameterScaling, ParameterString, Pipeline, TrainingInput, TransformSplitType, TransformStep, TuningObjectiveType,
+  TuningStep, TuningStrategy,
+} from '../../lib';
+
+/** The XGBoost framework version of the training jobs and of the model. */
+const XGBOOST_VERSION = '1.7-1';
+/** Key prefix of the tuning job's training output in the data bucket. */
+const TUNING_PREFIX = 'tuning';
+
+/**
+ * Tune, then use the best model: a Bayesian hyperparameter tuning job over the built-in XGBoost
+ * algorithm (`Tune`), a SageMaker model created from the best training job's artifacts
+ * (`BestModel`, via `tune.topModelS3Uri(0, ...)`), and a batch transform job that scores the
+ * `BatchData` with it (`Score`).
+ */
+export class TuningBestModelStack extends Stack {
+  public readonly pipeline: Pipeline;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const bucket = new s3.Bucket(this, 'Data', {
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+    });
+    const trainData = new ParameterString('TrainData', { defaultValue: 's3://example-bucket/abalone/train' });
+    const validationData = new ParameterString('ValidationData', { defaultValue: 's3://example-bucket/abalone/validation' });
+    const batchData = new ParameterString('BatchData', { defaultValue: 's3://example-bucket/abalone/batch' });
+    const maxJobs = new ParameterInteger('MaxTrainingJobs', { defaultValue: 10 });
+
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      pipelineName: 'tuning-best-model',
+      description: 'Tune XGBoost -> create a model from the best training job -> batch transform with it',
+    });
+    // The data locations are parameters, so no step can grant access to them: let the jobs (and
+    // the model, which runs as the same role) read what is uploaded under abalone/.
+    bucket.grantRead(this.pipeline.defaultJobRole, 'abalone/*');
+
+    const tune = new TuningStep(this.pipeline, 'Tune', {
+      strategy: TuningStrategy.BAYESIAN,
+      objective: { type: TuningObjectiveType.MINIMIZE, metricName: 'validation:rmse' },
+      maxNumberOfTrainingJobs: maxJobs.valueAsNumber,
+      maxParallelTrainingJobs: 2,
+      hyperparameterRanges: [
+        new ContinuousParameter('eta', { minValue: 0.05, maxValue: 0.5, scaling: ParameterScaling.LOGARITHMIC }),
+        new ContinuousParameter('min_child_weight', { minValue: 1, maxValue: 10 }),
+        new IntegerParameter('max_depth', { minValue: 3, maxValue: 10 }),
+      ],
+      trainingJob: {
+        image: ContainerImage.xgboost(XGBOOST_VERSION),
+        instanceType: InstanceType.M5_XLARGE,
+        // The top-model URI below is built from this bucket and prefix.
+        outputPath: `s3://${bucket.bucketName}/${TUNING_PREFIX}`,
+        inputs: [
+          TrainingInput.s3('train', trainData.valueAsString, { contentType: 'text/csv' }),
+          TrainingInput.s3('validation', validationData.valueAsString, { contentType: 'text/csv' }),
+        ],
+        hyperparameters: { objective: 'reg:squarederror', num_round: 100 },
+        // The built-in XGBoost container logs this metric; the regex lets the tuner read it.
+        metricDefinitions: [{ name: 'validation:rmse', regex: '.*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*' }],
+        maxRuntime: Duration.hours(1),
+      },
+    });
+
+    // s3://<bucket>/tuning/<best training job name>/output/model.tar.gz, a Std:Join over
+    // Steps.Tune.TrainingJobSummaries[0].TrainingJobName (the service lists the best job first).
+    const model = new ModelStep(this.pipeline, 'BestModel', {
+      container: {
+        image: ContainerImage.xgboost(XGBOOST_VERSION, 'inference'),
+        modelData: tune.topModelS3Uri(0, bucket.bucketName, TUNING_PREFIX),
+      },
+    });
+
+    new TransformStep(this.pipeline, 'Score', {
+      modelName: model.properties.ModelName,
+      inputS3Uri: batchData.valueAsString,
+      contentType: 'text/csv',
+      splitType: TransformSplitType.LINE,
+      accept: 'text/csv',
+      outputPath: `s3://${bucket.bucketName}/scores/${ExecutionVariable.PIPELINE_EXECUTION_ID}`,
+      instanceType: InstanceType.M5_XLARGE,
+      instanceCount: 1,
+    });
+    // A transform job runs as its model's execution role (here the shared job role): let it write the scores.
+    bucket.grantReadWrite(model.executionRole, 'scores/*');
+  }
+}
+
+/** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
+const REASONS = {
+  ASSET: 'bucket.grantRead grants the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the objects of the data prefix',
+  DATA: 'TrainData, ValidationData and BatchData are pipeline parameters chosen per execution, so the job role may read any object under the abalone/ prefix of the data bucket',
+  JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
+  LOGS: 'SageMaker jobs write to the /aws/sagemaker/<JobType> log groups with one stream per job, named at run time',
+  MODEL: 'SageMaker Pipelines names each model at run time (pipelines-<execution id>-...), so the pipeline role can only be scoped to the model ARN prefix in the account and Region',
+  PREFIX: 'the tuning job\'s training jobs write their models, and the transform job its scores, under these prefixes, in objects named at run time (per training job or per execution)',
+  RW: 'bucket.grantReadWrite grants the read/write action groups of CDK (s3:GetObject*, s3:DeleteObject*, s3:Abort*, ...) on objects of the example bucket whose names are known only at run time',
+  S1: 'example data bucket: a production app sends its server access logs to the central access-log bucket of its account (serverAccessLogsBucket), which an example cannot know',
+  STAR: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the /aws/sagemaker namespaces) support no resource-level permissions',
+};
+
+/**
+ * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings this example keeps on purpose;
+ * `npm run synth:examples` fails on any other finding. A path that no longer exists throws, so the list
+ * stays current.
+ */
+function acknowledgeNagFindings(stack: Stack): void {
+  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
+    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
+    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
+  };
+  acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
+  acknowledge('Pipeline/Role', REASONS.JOB,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:hyper-parameter-tuning-job/*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:transform-job/*]');
+  acknowledge('Pipeline/Role', REASONS.MODEL,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model/*]');
+  acknowledge('Pipeline/JobRole', REASONS.LOGS,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
+  acknowledge('Pipeline/JobRole', REASONS.STAR,
+    'AwsSolutions-IAM5[Resource::*]');
+  acknowledge('Pipeline/JobRole', REASONS.DATA,
+    'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/abalone/*]');
+  acknowledge('Pipeline/JobRole', REASONS.PREFIX,
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<Data666C94C7>/tuning*]',
+    'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/scores/*]');
+  acknowledge('Pipeline/JobRole', REASONS.ASSET,
+    'AwsSolutions-IAM5[Action::s3:GetObject*]',
+    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+    'AwsSolutions-IAM5[Action::s3:List*]');
+  acknowledge('Pipeline/JobRole', REASONS.RW,
+    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+    'AwsSolutions-IAM5[Action::s3:Abort*]');
+}
+
+/** Builds the example app. */
+export function createApp(app: App = new App()): App {
+  acknowledgeNagFindings(new TuningBestModelStack(app, 'TuningBestModel', { env: { region: 'us-east-1' } }));
+  return app;
+}
+
+if (require.main === module) {
+  createApp().synth();
+}

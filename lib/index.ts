@@ -1,4 +1,5 @@
 export * from './pipeline';
+export * from './definition-source';
 export * from './parameters';
 export * from './expressions';
 export * from './experiment-config';

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { DefinitionSource } from './definition-source';
 import { PipelineExperimentConfig } from './experiment-config';
 import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
@@ -75,6 +76,15 @@ export interface PipelineProps {
    * @default - a bucket created when a step first needs one (S3-managed encryption, SSL only, no public access, retained on delete)
    */
   readonly artifactBucket?: s3.IBucket;
+  /**
+   * A complete definition written elsewhere (the SageMaker Python SDK's `pipeline.definition()`, a
+   * JSON file) to deploy instead of one built from step constructs. The pipeline then has no step
+   * constructs; its role is granted what the definition's steps need (job actions, `iam:PassRole` on
+   * their role ARNs, Lambda, SQS and EMR access), and the definition is checked with the project's
+   * validator at synth.
+   * @default - the definition is built from the step constructs inside the pipeline
+   */
+  readonly definitionSource?: DefinitionSource;
   /**
    * Where the template carries the definition: inline (`PipelineDefinitionBody`), or in S3
    * (`PipelineDefinitionS3Location`) under a content-hashed key of the artifact bucket, written at
@@ -150,6 +160,7 @@ export class Pipeline extends PipelineBase {
   private readonly grantedActions = new Set<string>();
   private sharedJobRole?: iam.IRole;
   private readonly warnedSoftLimits = new Set<string>();
+  private readonly definitionSource?: DefinitionSource;
   private bucket?: s3.IBucket;
 
   constructor(scope: Construct, id: string, props: PipelineProps = {}) {
@@ -193,6 +204,8 @@ export class Pipeline extends PipelineBase {
       Tags.of(this).add(key, value);
     }
 
+    this.definitionSource = props.definitionSource;
+    this.definitionSource?._grant(this);
     this.node.addValidation({ validate: () => this.validatePipeline() });
   }
 
@@ -323,6 +336,9 @@ export class Pipeline extends PipelineBase {
   }
 
   private render(): { definition: Record<string, unknown>; rendered: RenderedStep[]; problems: string[] } {
+    if (this.definitionSource !== undefined) {
+      return { definition: this.definitionSource.definition, rendered: [], problems: [] };
+    }
     const steps = this.steps;
     // Rendered once and reused while nothing it depends on changes: the steps (in order), their
     // dependsOn, condition branches and the declared parameters. A synth asks for the definition
@@ -442,6 +458,12 @@ export class Pipeline extends PipelineBase {
   private validatePipeline(): string[] {
     const errors: string[] = [];
     const steps = this.steps;
+    if (this.definitionSource !== undefined) {
+      if (steps.length > 0) {
+        return [`pipeline ${this.pipelineName} has a definitionSource and also step constructs (${steps.map((s) => s.node.path).join(', ')}); a pipeline takes one or the other. Remove the steps, or drop definitionSource and build the pipeline from steps.`];
+      }
+      return validateDefinition(this.definitionSource.definition).map((problem) => describeProblem(problem, new Map()));
+    }
     if (steps.length === 0) {
       return [`pipeline ${this.pipelineName} has no steps; add at least one, e.g. new ProcessingStep(pipeline, 'Preprocess', {...}).`];
     }

@@ -131,8 +131,11 @@ export abstract class ParameterRange {
  * Base of the numeric ranges: `ContinuousParameter` and `IntegerParameter`.
  */
 export abstract class NumericParameter extends ParameterRange {
+  /** The lower bound as the service takes it (`MinValue`, text). */
   protected readonly minText: string;
+  /** The upper bound as the service takes it (`MaxValue`, text). */
   protected readonly maxText: string;
+  /** How the tuner searches the range (`ScalingType`). */
   protected readonly scaling: ParameterScaling;
 
   protected constructor(name: string, options: NumericParameterOptions, integer: boolean) {

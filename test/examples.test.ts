@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Pipeline, validateDefinition } from '../lib';
-import { bodyText, placeholder } from './util';
+import { bodyText, definitionOf, placeholder } from './util';
 
 /**
  * Golden definitions: every example app (`examples/<name>/app.ts`, found on disk so that a new
@@ -90,4 +90,31 @@ describe('examples', () => {
     }
     expect(pipelines).toBeGreaterThan(0);
   }, 180_000);
+});
+
+describe('the seed article\'s pipeline (examples/lambda-connected)', () => {
+  test('Lambda outputs feed training, the model is created from its artifact, and every step is connected', () => {
+    // GIVEN
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LambdaConnectedStack } = require(path.join(examplesDir, 'lambda-connected', 'app.ts')) as {
+      LambdaConnectedStack: new (scope: App, id: string, props: { env: { region: string } }) => Stack;
+    };
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')) });
+    // WHEN
+    const stack = new LambdaConnectedStack(app, 'Seed', { env: { region: 'us-east-1' } });
+    // THEN
+    const definition = definitionOf(stack);
+    const steps = definition.Steps as Array<Record<string, any>>;
+    expect(steps.map((s) => s.Name)).toEqual(['Prep', 'Train', 'Model', 'Report']);
+    expect(steps[0].FunctionArn).toMatch(/^\$\{GetAtt:Preprocess[0-9A-F]+\.Arn\}$/);
+    expect(steps[1].Arguments.InputDataConfig[0].DataSource.S3DataSource.S3Uri).toEqual({ Get: "Steps.Prep.OutputParameters['train_path']" });
+    expect(steps[2].Arguments.PrimaryContainer.ModelDataUrl).toEqual({ Get: 'Steps.Train.ModelArtifacts.S3ModelArtifacts' });
+    // No step without an edge: each step references another or is referenced by one.
+    const text = (s: Record<string, unknown>): string => JSON.stringify(s);
+    for (const step of steps) {
+      const referencesOther = steps.some((o) => o !== step && text(step).includes(`Steps.${o.Name}.`));
+      const referenced = steps.some((o) => o !== step && text(o).includes(`Steps.${step.Name}.`));
+      expect({ step: step.Name, connected: referencesOther || referenced }).toEqual({ step: step.Name, connected: true });
+    }
+  });
 });

@@ -414,7 +414,7 @@ describe('ecosystem', () => {
     const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'abalone' });
     new FailStep(pipeline, 'Fail');
     const fn = new lambda.Function(stack, 'Starter', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => {};'),
     });

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { assertValidDefinition } from '../lib';
@@ -48,6 +50,7 @@ export function bodyText(body: unknown): string {
  */
 export function definitionOf(stack: Stack, logicalIdPrefix?: string): Record<string, any> {
   const template = Template.fromStack(stack).toJSON();
+  writeForLint(stack, template);
   const pipelines = Object.entries(template.Resources as Record<string, any>)
     .filter(([id, r]) => r.Type === 'AWS::SageMaker::Pipeline' && (logicalIdPrefix === undefined || id.startsWith(logicalIdPrefix)));
   if (pipelines.length !== 1) {
@@ -91,4 +94,20 @@ export function synthErrors(stack: Stack): string[] {
     return message.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
   }
   return [];
+}
+
+let written = 0;
+
+/**
+ * With `CFN_LINT_OUT=<dir>` set, every template a test synthesizes through `definitionOf` is also
+ * written there, so that CI can run cfn-lint over them (the "every option" tests: see .ci/run).
+ */
+function writeForLint(stack: Stack, template: Record<string, unknown>): void {
+  const dir = process.env.CFN_LINT_OUT;
+  if (!dir) {
+    return;
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const name = `${stack.stackName}-${process.pid}-${process.hrtime.bigint()}-${++written}.template.json`;
+  fs.writeFileSync(path.join(dir, name), JSON.stringify(template, undefined, 1));
 }

@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import {
-  ContainerImage, FailStep, ParameterString, Pipeline, TrainingInput, TrainingStep, LambdaOutputType, LambdaStep,
+  ContainerImage, FailStep, LambdaOutputType, LambdaStep, ModelStep, ParameterString, Pipeline, TrainingInput, TrainingStep,
 } from '../../lib';
 
 /** The function's code: picks the training data prefix for the requested dataset and counts its rows. */
@@ -46,7 +46,7 @@ export class LambdaConnectedStack extends Stack {
 
     this.pipeline = new Pipeline(this, 'Pipeline', {
       pipelineName: 'lambda-connected',
-      description: 'Lambda -> Train -> Fail: a Lambda step output feeds a training channel',
+      description: 'Lambda -> Train -> Model -> Fail: a Lambda step output feeds a training channel',
     });
 
     const prep = new LambdaStep(this.pipeline, 'Prep', {
@@ -55,15 +55,21 @@ export class LambdaConnectedStack extends Stack {
       outputs: [{ outputName: 'train_path' }, { outputName: 'rows', outputType: LambdaOutputType.INTEGER }],
     });
 
+    const xgboost = ContainerImage.fromRegistry('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1');
     const train = new TrainingStep(this.pipeline, 'Train', {
-      image: ContainerImage.fromRegistry('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1'),
+      image: xgboost,
       outputPath: `s3://${bucket.bucketName}/models`,
       inputs: [TrainingInput.s3('train', prep.properties.Outputs.train_path, { contentType: 'text/csv' })],
       hyperparameters: { objective: 'reg:squarederror', num_round: 50 },
     });
 
+    // The trained artifact becomes a SageMaker model (the seed article's Lambda -> Train -> Model).
+    const model = new ModelStep(this.pipeline, 'Model', {
+      container: { image: xgboost, modelData: train.properties.ModelArtifacts.S3ModelArtifacts },
+    });
+
     new FailStep(this.pipeline, 'Report', {
-      errorMessage: `Dry run: trained on ${prep.output('rows')} rows; model at ${train.properties.ModelArtifacts.S3ModelArtifacts}`,
+      errorMessage: `Dry run: trained on ${prep.output('rows')} rows; model ${model.properties.ModelName} from ${train.properties.ModelArtifacts.S3ModelArtifacts}`,
     });
   }
 }
@@ -95,7 +101,8 @@ function acknowledgeNagFindings(stack: Stack): void {
   acknowledge('Preprocess', REASONS.L1_PY,
     'AwsSolutions-L1');
   acknowledge('Pipeline/Role', REASONS.JOB,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:training-job/*]');
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:training-job/*]',
+    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model/*]');
   acknowledge('Pipeline/JobRole', REASONS.LOGS,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
   acknowledge('Pipeline/JobRole', REASONS.STAR,

@@ -162,7 +162,9 @@ export abstract class ContainerImage {
    * @example ContainerImage.fromSageMakerImage({ framework: 'pytorch', version: '2.6', instanceType: InstanceType.G5_XLARGE })
    */
   public static fromSageMakerImage(options: SageMakerImageOptions): ContainerImage {
-    return new SageMakerImage(resolveImage({ ...options, instanceType: instanceTypeName(options.instanceType) }));
+    // Resolved when a step binds the image, so that a wrong framework, version or region is reported
+    // with the path of the step that uses it.
+    return new SageMakerImage(() => resolveImage({ ...options, instanceType: instanceTypeName(options.instanceType) }));
   }
 
   /**
@@ -314,11 +316,26 @@ class AssetImage extends ContainerImage {
 }
 
 class SageMakerImage extends ContainerImage {
-  constructor(private readonly image: ResolvedImage) {
+  private resolved?: ResolvedImage;
+
+  constructor(private readonly resolveSpec: () => ResolvedImage) {
     super();
   }
 
-  public bind(scope: IConstruct, _role: iam.IGrantable): ContainerImageConfig {
+  public bind(scope: IConstruct, role: iam.IGrantable): ContainerImageConfig {
+    try {
+      return this.bindImage(scope, role);
+    } catch (e) {
+      throw new Error(`${scope.node.path}: ${(e as Error).message}`);
+    }
+  }
+
+  private get image(): ResolvedImage {
+    this.resolved ??= this.resolveSpec();
+    return this.resolved;
+  }
+
+  private bindImage(scope: IConstruct, _role: iam.IGrantable): ContainerImageConfig {
     const stack = Stack.of(scope);
     if (!Token.isUnresolved(stack.region)) {
       return { imageUri: imageUriIn(this.image, stack.region) };

@@ -884,12 +884,13 @@ const CASES: BadInput[] = [
   },
   {
     name: 'an instance type given as a parameter where the image depends on it',
-    build: () => {
+    build: (app) => {
       const type = new ParameterString('InstanceType', { defaultValue: 'ml.g5.xlarge' });
-      ContainerImage.pytorch('2.1', { instanceType: InstanceType.of(type.valueAsString) });
+      const p = new Pipeline(stackOf(app), 'Pipeline');
+      new TrainingStep(p, 'Train', { image: ContainerImage.pytorch('2.1', { instanceType: InstanceType.of(type.valueAsString) }), outputPath: 's3://b/m' });
     },
-    expected: /SageMaker image: instanceType must be known at synth to pick the image \(not a pipeline parameter\); give `processor` instead/,
-    where: 'SageMaker image',
+    expected: /Stack\/Pipeline\/Train: SageMaker image: instanceType must be known at synth to pick the image \(not a pipeline parameter\); give `processor` instead/,
+    where: 'Stack/Pipeline/Train',
   },
   // ---- Triggers
   {

@@ -279,7 +279,8 @@ describe('ContainerImage SageMaker images', () => {
       .toBe(`${account}.dkr.ecr.us-east-1.amazonaws.com/sagemaker-spark-processing:3.3-cpu`);
     expect(processingImageUri(newStack().stack, ContainerImage.spark('3.3', { pythonVersion: 'py39', containerVersion: '1' })))
       .toBe(`${account}.dkr.ecr.us-east-1.amazonaws.com/sagemaker-spark-processing:3.3-cpu-py39-v1`);
-    expect(() => ContainerImage.spark('3.3', { pythonVersion: 'py39' })).toThrow(/give both pythonVersion and containerVersion, or neither/);
+    expect(() => processingImageUri(newStack().stack, ContainerImage.spark('3.3', { pythonVersion: 'py39' })))
+      .toThrow(/Stack\/Pipeline\/\w+: .*give both pythonVersion and containerVersion, or neither/);
   });
 
   test('model monitor has no tag, clarify has 1.0', () => {
@@ -305,34 +306,45 @@ describe('ContainerImage SageMaker images', () => {
   });
 
   describe('errors list what is available', () => {
+    /** Binds the image in a training step, where SageMaker images are resolved. */
+    const useImage = (image: () => ContainerImage): void => {
+      const { stack } = newStack();
+      const pipeline = new Pipeline(stack, 'Pipeline');
+      new TrainingStep(pipeline, 'Train', { image: image(), outputPath: 's3://example-bucket/models' });
+    };
+
+    test('errors name the step that uses the image', () => {
+      expect(() => useImage(() => ContainerImage.xgboost('9.9'))).toThrow(/^Stack\/Pipeline\/Train: SageMaker image xgboost \(training\) has no version '9\.9'/);
+    });
+
     test('unknown framework', () => {
-      expect(() => ContainerImage.fromSageMakerImage({ framework: 'xgbost', version: '1.7-1' }))
+      expect(() => useImage(() => ContainerImage.fromSageMakerImage({ framework: 'xgbost', version: '1.7-1' })))
         .toThrow(/Unknown SageMaker image framework 'xgbost'; available: .*sklearn.*xgboost/);
     });
 
     test('unknown version', () => {
-      expect(() => ContainerImage.xgboost('9.9')).toThrow("SageMaker image xgboost (training) has no version '9.9'; available: 1, 0.90-1, 0.90-2, 1.0-1,");
+      expect(() => useImage(() => ContainerImage.xgboost('9.9'))).toThrow("SageMaker image xgboost (training) has no version '9.9'; available: 1, 0.90-1, 0.90-2, 1.0-1,");
     });
 
     test('unknown scope', () => {
-      expect(() => ContainerImage.fromSageMakerImage({ framework: 'clarify', scope: 'training' }))
+      expect(() => useImage(() => ContainerImage.fromSageMakerImage({ framework: 'clarify', scope: 'training' })))
         .toThrow("SageMaker image framework 'clarify' has no scope 'training'; available: processing.");
     });
 
     test('unknown Python version', () => {
-      expect(() => ContainerImage.pytorch('2.6', { processor: 'gpu', pythonVersion: 'py27' }))
+      expect(() => useImage(() => ContainerImage.pytorch('2.6', { processor: 'gpu', pythonVersion: 'py27' })))
         .toThrow("SageMaker image pytorch 2.6 (training) has no Python version 'py27'; available: py312.");
     });
 
     test('unknown or missing processor', () => {
-      expect(() => ContainerImage.fromSageMakerImage({ framework: 'sklearn', version: '1.2-1', instanceType: InstanceType.G5_XLARGE }))
+      expect(() => useImage(() => ContainerImage.fromSageMakerImage({ framework: 'sklearn', version: '1.2-1', instanceType: InstanceType.G5_XLARGE })))
         .toThrow("SageMaker image sklearn 1.2-1 (training) has no processor 'gpu' (from instance type 'ml.g5.xlarge'); available: cpu.");
-      expect(() => ContainerImage.pytorch('2.6'))
+      expect(() => useImage(() => ContainerImage.pytorch('2.6')))
         .toThrow('SageMaker image pytorch 2.6 (training) needs a processor or an instanceType; available processors: cpu, gpu.');
     });
 
     test('missing version', () => {
-      expect(() => ContainerImage.fromSageMakerImage({ framework: 'xgboost' })).toThrow(/xgboost \(training\) needs a version; available: 1, 0\.90-1/);
+      expect(() => useImage(() => ContainerImage.fromSageMakerImage({ framework: 'xgboost' }))).toThrow(/xgboost \(training\) needs a version; available: 1, 0\.90-1/);
     });
 
     test('unknown region', () => {

@@ -573,9 +573,9 @@ describe('IAM', () => {
     const statements = statementsOf(Template.fromStack(stack), pipeline.defaultJobRole);
     expect(statements).toEqual(expect.arrayContaining([
       { Action: 's3:GetObject', Effect: 'Allow', Resource: arnPattern(':s3:::example-bucket/raw*') },
-      { Action: 's3:ListBucket', Effect: 'Allow', Resource: arnPattern(':s3:::example-bucket'), Condition: { StringLike: { 's3:prefix': ['raw*'] } } },
+      // One list statement per bucket, limited to every prefix the role reads or writes there.
+      { Action: 's3:ListBucket', Effect: 'Allow', Resource: arnPattern(':s3:::example-bucket'), Condition: { StringLike: { 's3:prefix': ['raw*', 'out*'] } } },
       { Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: arnPattern(':s3:::example-bucket/out*') },
-      { Action: 's3:ListBucket', Effect: 'Allow', Resource: arnPattern(':s3:::example-bucket'), Condition: { StringLike: { 's3:prefix': ['out*'] } } },
       {
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
         Effect: 'Allow',

@@ -46,23 +46,69 @@ export function staticS3Location(uri: string): StaticS3Location | undefined {
 }
 
 /**
- * Grant `grantee` read (and with `write`, also write) access to the objects under an S3 URI.
- * Nothing is granted when the bucket is only known at run time.
+ * The S3 statements already added for a principal, so that further grants extend them instead of
+ * adding two statements per location: a pipeline of hundreds of steps would otherwise overflow the
+ * role's policy into more managed policies than IAM allows a role.
+ */
+interface S3Statements {
+  readonly objects: Map<string, { statement: iam.PolicyStatement; resources: Set<string> }>;
+  readonly lists: Map<string, { statement: iam.PolicyStatement; prefixes: string[] }>;
+}
+
+const STATEMENTS = new WeakMap<iam.IPrincipal, S3Statements>();
+
+/**
+ * Grant `grantee` read (and with `readWrite`, also write) access to the objects under an S3 URI,
+ * and `s3:ListBucket` on its bucket limited to the key prefix. Grants to one principal share one
+ * statement per access kind and one list statement per bucket. Nothing is granted when the bucket is
+ * only known at run time.
  */
 export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, access: 'read' | 'readWrite'): boolean {
   const location = staticS3Location(uri);
   if (location === undefined) {
     return false;
   }
+  const principal = grantee.grantPrincipal;
+  let statements = STATEMENTS.get(principal);
+  if (statements === undefined) {
+    statements = { objects: new Map(), lists: new Map() };
+    STATEMENTS.set(principal, statements);
+  }
   const partition = scope.partition;
+
   const objects = `arn:${partition}:s3:::${location.bucket}/${location.keyPrefix}*`;
-  const actions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
-  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [objects] });
-  const listPrefix = location.keyPrefix === '' ? undefined : `${location.keyPrefix}*`;
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:ListBucket'],
-    resources: [`arn:${partition}:s3:::${location.bucket}`],
-    conditions: listPrefix ? { StringLike: { 's3:prefix': [listPrefix] } } : undefined,
-  }));
+  const existing = statements.objects.get(access);
+  if (existing === undefined) {
+    const actions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+    const statement = new iam.PolicyStatement({ actions, resources: [objects] });
+    principal.addToPrincipalPolicy(statement);
+    statements.objects.set(access, { statement, resources: new Set([objects]) });
+  } else if (!existing.resources.has(objects)) {
+    existing.resources.add(objects);
+    existing.statement.addResources(objects);
+  }
+
+  const bucketArn = `arn:${partition}:s3:::${location.bucket}`;
+  const listKey = location.keyPrefix === '' ? `all:${bucketArn}` : `prefix:${bucketArn}`;
+  const list = statements.lists.get(listKey);
+  if (location.keyPrefix === '') {
+    if (list === undefined) {
+      const statement = new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] });
+      principal.addToPrincipalPolicy(statement);
+      statements.lists.set(listKey, { statement, prefixes: [] });
+    }
+  } else if (list === undefined) {
+    // The condition keeps a reference to `prefixes`, so later grants only add to the list.
+    const prefixes = [`${location.keyPrefix}*`];
+    const statement = new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes } },
+    });
+    principal.addToPrincipalPolicy(statement);
+    statements.lists.set(listKey, { statement, prefixes });
+  } else if (!list.prefixes.includes(`${location.keyPrefix}*`)) {
+    list.prefixes.push(`${location.keyPrefix}*`);
+  }
   return true;
 }

@@ -77,6 +77,14 @@ describe('renderDefinitionBody', () => {
     });
   });
 
+  test('an own __proto__ key is dropped, as the CDK resolver drops it (found by the property test)', () => {
+    // GIVEN
+    const stack = new Stack();
+    const definition = JSON.parse('{"__proto__": "", "a": 1}');
+    // THEN
+    expect(stack.resolve(renderDefinitionBody(stack, definition))).toEqual(stack.resolve(stack.toJsonString(definition)));
+  });
+
   test('nested objects, empty collections, null, undefined and booleans', () => {
     // GIVEN
     const { stack } = newStack();

@@ -115,6 +115,10 @@ function planOf(definition: unknown): Plan | typeof NOT_HANDLED {
   let text: string | undefined;
   try {
     text = JSON.stringify(definition, function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+      if (key === '__proto__') {
+        handled = false; // the resolver assigns keys, so an own `__proto__` key is dropped there
+        return value;
+      }
       if (key.includes('Token[') || key.includes('e+289') || key.includes('\u0001')) {
         handled = false; // the resolver turns tokens in keys into strings or intrinsic keys
         return value;
@@ -339,7 +343,8 @@ class SegmentWriter {
       this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
       return;
     }
-    const keys = Object.keys(object);
+    // The resolver builds objects by assignment, which drops an own `__proto__` key.
+    const keys = Object.keys(object).filter((k) => k !== '__proto__');
     if (keys.some((k) => k.includes('Token[') || k.includes('e+289'))) {
       // Tokens in keys: the resolver turns them into strings or intrinsic keys.
       this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));

@@ -6,17 +6,12 @@ import { Construct } from 'constructs';
 import { checkS3UriText, S3Access, S3Location } from './inputs';
 import { InstanceType } from './instance-type';
 import { expressionOf } from './private/expression';
+import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
 import { bindJobStep, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
 import type { ProcessingNetworkConfig } from './steps/processing-step';
 import { CacheableStepProps, Step } from './steps/step';
 
-/** The EC2 actions a SageMaker job needs in a VPC. */
-const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-];
 
 /**
  * The processing job that a check step runs (the SageMaker SDK's `CheckJobConfig`).
@@ -153,8 +148,7 @@ export class BoundCheckJob {
   public readonly role: iam.IRole;
   private readonly config: CheckJobConfig;
   private readonly maxRuntimeSeconds?: number;
-  private readonly subnetIds?: string[];
-  private readonly securityGroups: ec2.ISecurityGroup[] = [];
+  private readonly jobVpc: JobVpc;
 
   constructor(step: Step, config: CheckJobConfig | undefined, reservedEnvironment: readonly string[]) {
     this.config = config ?? {};
@@ -174,38 +168,19 @@ export class BoundCheckJob {
     c.volumeKmsKey?.grantEncryptDecrypt(this.role);
     c.outputKmsKey?.grantEncryptDecrypt(this.role);
 
-    const network = c.networkConfig ?? {};
-    if (network.vpc === undefined) {
-      if (network.subnets !== undefined || network.securityGroups !== undefined) {
-        throw new Error(`${step.node.path}: checkJobConfig.networkConfig.subnets and securityGroups apply only with networkConfig.vpc; received ${network.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
-      }
-    } else {
-      if (network.securityGroups !== undefined && (network.securityGroups.length < 1 || network.securityGroups.length > 5)) {
-        throw new Error(`${step.node.path}: checkJobConfig.networkConfig.securityGroups takes 1-5 security groups; received ${network.securityGroups.length}. Omit it to have one created.`);
-      }
-      const subnetIds = network.vpc.selectSubnets(network.subnets).subnetIds;
-      if (subnetIds.length < 1 || subnetIds.length > 16) {
-        throw new Error(`${step.node.path}: checkJobConfig.networkConfig.subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
-      }
-      this.subnetIds = subnetIds;
-      if (network.securityGroups !== undefined) {
-        this.securityGroups.push(...network.securityGroups);
-      } else {
-        const group = new ec2.SecurityGroup(step, 'SecurityGroup', {
-          vpc: network.vpc,
-          description: `SageMaker check jobs of ${step.node.path}`,
-          allowAllOutbound: true,
-        });
-        group.connections.allowInternally(ec2.Port.allTraffic(), 'Traffic between the instances of a distributed check job');
-        this.securityGroups.push(group);
-      }
-      iam.Grant.addToPrincipal({ grantee: this.role, actions: VPC_ACTIONS, resourceArns: ['*'] });
-    }
+    this.jobVpc = JobVpc.bind(step, c.networkConfig ?? {}, {
+      prefix: 'checkJobConfig.networkConfig.',
+      applyOnlyNames: ['checkJobConfig.networkConfig.subnets', 'securityGroups', 'networkConfig.vpc'],
+      securityGroupId: 'SecurityGroup',
+      description: `SageMaker check jobs of ${step.node.path}`,
+      internalTraffic: 'Traffic between the instances of a distributed check job',
+    });
+    this.jobVpc.grant(this.role);
   }
 
   /** The network connections of the job's security groups (none outside a VPC). */
   public get connections(): ec2.Connections {
-    return new ec2.Connections({ securityGroups: this.securityGroups });
+    return this.jobVpc.connections;
   }
 
   /**
@@ -248,8 +223,9 @@ export class BoundCheckJob {
     if (network.enableNetworkIsolation !== undefined) {
       networkConfig.EnableNetworkIsolation = network.enableNetworkIsolation;
     }
-    if (this.subnetIds !== undefined) {
-      networkConfig.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    const vpcConfig = this.jobVpc.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      networkConfig.VpcConfig = vpcConfig;
     }
     if (Object.keys(networkConfig).length > 0) {
       args.NetworkConfig = networkConfig;

@@ -59,12 +59,6 @@ export const HOSTNAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const S3_URI_PATTERN = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 const ENV_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** The EC2 actions SageMaker needs to place a model's containers in a VPC. */
-export const MODEL_VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-];
 
 /**
  * Checks a list of containers given as `container` or `containers` (exactly one of them, 1-15

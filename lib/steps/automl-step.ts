@@ -8,6 +8,7 @@ import { ModelStep, ModelStepProps } from './model-step';
 import { JobStepProps, Step } from './step';
 import { ContainerImage } from '../container-image';
 import { expressionOf } from '../private/expression';
+import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
 import { AutoMLJobProperties, createPropertyTree, StepPropertyReference } from '../properties';
 
@@ -344,12 +345,6 @@ const BEST_CANDIDATE_ENVIRONMENT = [
   'SAGEMAKER_INFERENCE_SUPPORTED', 'SAGEMAKER_INFERENCE_OUTPUT',
 ];
 
-/** The EC2 actions a SageMaker job needs in a VPC. */
-const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-];
 
 /**
  * A step that runs a SageMaker Autopilot job (`Type: AutoML`, a CreateAutoMLJob request) in
@@ -373,7 +368,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
 
   private readonly props: AutoMLStepProps;
   private readonly outputPath: string;
-  private readonly subnetIds?: string[];
+  private readonly jobVpc: JobVpc;
 
   constructor(scope: Construct, id: string, props: AutoMLStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
@@ -441,32 +436,13 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     renderTags(this, props.tags);
 
     // VPC
-    if (props.vpc === undefined) {
-      if (props.subnets !== undefined || props.securityGroups !== undefined) {
-        throw new Error(`${where}: subnets and securityGroups apply only with vpc; received ${props.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
-      }
-      this.securityGroups = [];
-    } else {
-      if (props.securityGroups !== undefined && (props.securityGroups.length < 1 || props.securityGroups.length > 5)) {
-        throw new Error(`${where}: securityGroups takes 1-5 security groups; received ${props.securityGroups.length}. Omit it to have one created.`);
-      }
-      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
-      if (subnetIds.length < 1 || subnetIds.length > 16) {
-        throw new Error(`${where}: subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
-      }
-      this.subnetIds = subnetIds;
-      if (props.securityGroups !== undefined) {
-        this.securityGroups = [...props.securityGroups];
-      } else {
-        const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-          vpc: props.vpc,
-          description: `SageMaker AutoML jobs of ${where}`,
-          allowAllOutbound: true,
-        });
-        group.connections.allowInternally(ec2.Port.allTraffic(), 'Traffic between the instances of the AutoML job\'s training jobs');
-        this.securityGroups = [group];
-      }
-    }
+    this.jobVpc = JobVpc.bind(this, props, {
+      prefix: '',
+      securityGroupId: 'SecurityGroup',
+      description: `SageMaker AutoML jobs of ${where}`,
+      internalTraffic: 'Traffic between the instances of the AutoML job\'s training jobs',
+    });
+    this.securityGroups = this.jobVpc.securityGroups;
 
     // IAM: bind, then grant the job role what its inputs and outputs need
     this.role = bindJobStep(this.pipeline, 'automl-job', props.role);
@@ -485,9 +461,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     }
     props.outputKmsKey?.grantEncryptDecrypt(this.role);
     props.volumeKmsKey?.grantEncryptDecrypt(this.role);
-    if (props.vpc !== undefined) {
-      iam.Grant.addToPrincipal({ grantee: this.role, actions: VPC_ACTIONS, resourceArns: ['*'] });
-    }
+    this.jobVpc.grant(this.role);
   }
 
   /**
@@ -585,8 +559,9 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     if (p.enableInterContainerTrafficEncryption !== undefined) {
       security.EnableInterContainerTrafficEncryption = p.enableInterContainerTrafficEncryption;
     }
-    if (this.subnetIds !== undefined) {
-      security.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    const vpcConfig = this.jobVpc.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      security.VpcConfig = vpcConfig;
     }
     if (Object.keys(security).length > 0) {
       config.SecurityConfig = security;

@@ -3,7 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RetryableStepProps, Step } from './step';
-import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer, MODEL_VPC_ACTIONS } from '../model';
+import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer } from '../model';
+import { JobVpc } from '../private/job-vpc';
 import { createPropertyTree, ModelProperties } from '../properties';
 
 /**
@@ -87,8 +88,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
 
   private readonly props: ModelStepProps;
   private readonly renderedContainers: Record<string, unknown>[];
-  private readonly securityGroups: ec2.ISecurityGroup[];
-  private readonly subnetIds?: string[];
+  private readonly jobVpc: JobVpc;
 
   constructor(scope: Construct, id: string, props: ModelStepProps) {
     super(scope, id, props, { retry: 'step', cache: false });
@@ -119,27 +119,12 @@ export class ModelStep extends Step implements ec2.IConnectable {
     );
 
     // VPC
-    if (props.vpc === undefined) {
-      if (props.subnets !== undefined || props.securityGroups !== undefined) {
-        throw new Error(`${this.node.path}: subnets and securityGroups apply only with vpc; received ${props.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
-      }
-      this.securityGroups = [];
-    } else {
-      if (props.securityGroups !== undefined && (props.securityGroups.length < 1 || props.securityGroups.length > 5)) {
-        throw new Error(`${this.node.path}: securityGroups takes 1-5 security groups; received ${props.securityGroups.length}. Omit it to have one created.`);
-      }
-      const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
-      if (subnetIds.length < 1 || subnetIds.length > 16) {
-        throw new Error(`${this.node.path}: subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
-      }
-      this.subnetIds = subnetIds;
-      this.securityGroups = props.securityGroups !== undefined ? [...props.securityGroups] : [new ec2.SecurityGroup(this, 'SecurityGroup', {
-        vpc: props.vpc,
-        description: `SageMaker model of ${this.node.path}`,
-        allowAllOutbound: true,
-      })];
-      iam.Grant.addToPrincipal({ grantee: this.executionRole, actions: MODEL_VPC_ACTIONS, resourceArns: ['*'] });
-    }
+    this.jobVpc = JobVpc.bind(this, props, {
+      prefix: '',
+      securityGroupId: 'SecurityGroup',
+      description: `SageMaker model of ${this.node.path}`,
+    });
+    this.jobVpc.grant(this.executionRole);
 
     this.renderedContainers = containers.map((c) => {
       const common = bindModelContainer(this, c, this.executionRole, this.executionRole);
@@ -158,7 +143,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
    * The network connections of the model's security groups (none outside a VPC).
    */
   public get connections(): ec2.Connections {
-    return new ec2.Connections({ securityGroups: this.securityGroups });
+    return this.jobVpc.connections;
   }
 
   protected renderArguments(): Record<string, unknown> {
@@ -173,8 +158,9 @@ export class ModelStep extends Step implements ec2.IConnectable {
       args.InferenceExecutionConfig = { Mode: props.inferenceExecutionMode };
     }
     args.ExecutionRoleArn = this.executionRole.roleArn;
-    if (this.subnetIds !== undefined) {
-      args.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    const vpcConfig = this.jobVpc.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      args.VpcConfig = vpcConfig;
     }
     if (props.enableNetworkIsolation !== undefined) {
       args.EnableNetworkIsolation = props.enableNetworkIsolation;

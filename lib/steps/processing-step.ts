@@ -13,6 +13,7 @@ import { ContainerImage } from '../container-image';
 import { PropertyFile } from '../expressions';
 import { S3Access, S3AssetLocationOptions, S3Location, stageText } from '../inputs';
 import { InstanceType } from '../instance-type';
+import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
 import { Processor, ProcessorConfig, PySparkProcessorProps, SparkJarProcessorProps } from '../processors';
 import { createPropertyTree, ProcessingJobProperties } from '../properties';
@@ -25,12 +26,6 @@ const ENTRYPOINT_DIR = '/opt/ml/processing/input/entrypoint';
 const INPUT_DIR = '/opt/ml/processing/input';
 const OUTPUT_DIR = '/opt/ml/processing/output';
 
-/** The EC2 actions a SageMaker job needs in a VPC. */
-const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-];
 
 /** How an S3 input is interpreted (`S3DataType`). */
 export enum ProcessingS3DataType {
@@ -482,8 +477,7 @@ export class ProcessingStep extends Step {
   private readonly outputs: BoundOutput[] = [];
   private readonly entrypoint?: string[];
   private readonly propertyFiles: PropertyFile[];
-  private readonly securityGroups: ec2.ISecurityGroup[] = [];
-  private readonly subnetIds?: string[];
+  private readonly jobVpc: JobVpc;
   private readonly maxRuntimeSeconds?: number;
 
   constructor(scope: Construct, id: string, props: ProcessingStepProps) {
@@ -554,33 +548,13 @@ export class ProcessingStep extends Step {
     props.outputKmsKey?.grantEncryptDecrypt(this.role);
     props.volumeKmsKey?.grantEncryptDecrypt(this.role);
 
-    const network = props.networkConfig ?? {};
-    if (network.vpc === undefined) {
-      if (network.subnets !== undefined || network.securityGroups !== undefined) {
-        throw new Error(`${this.node.path}: networkConfig.subnets and networkConfig.securityGroups apply only with networkConfig.vpc; received ${network.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
-      }
-    } else {
-      if (network.securityGroups !== undefined && (network.securityGroups.length < 1 || network.securityGroups.length > 5)) {
-        throw new Error(`${this.node.path}: networkConfig.securityGroups takes 1-5 security groups; received ${network.securityGroups.length}. Omit it to have one created.`);
-      }
-      const subnetIds = network.vpc.selectSubnets(network.subnets).subnetIds;
-      if (subnetIds.length < 1 || subnetIds.length > 16) {
-        throw new Error(`${this.node.path}: networkConfig.subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
-      }
-      this.subnetIds = subnetIds;
-      if (network.securityGroups !== undefined) {
-        this.securityGroups.push(...network.securityGroups);
-      } else {
-        const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-          vpc: network.vpc,
-          description: `SageMaker processing jobs of ${this.node.path}`,
-          allowAllOutbound: true,
-        });
-        group.connections.allowInternally(ec2.Port.allTraffic(), 'Traffic between the instances of a distributed processing job');
-        this.securityGroups.push(group);
-      }
-      iam.Grant.addToPrincipal({ grantee: this.role, actions: VPC_ACTIONS, resourceArns: ['*'] });
-    }
+    this.jobVpc = JobVpc.bind(this, props.networkConfig ?? {}, {
+      prefix: 'networkConfig.',
+      securityGroupId: 'SecurityGroup',
+      description: `SageMaker processing jobs of ${this.node.path}`,
+      internalTraffic: 'Traffic between the instances of a distributed processing job',
+    });
+    this.jobVpc.grant(this.role);
 
     this.imageUri = (props.image ?? processor!.image).bind(this, this.role).imageUri;
 
@@ -625,7 +599,7 @@ export class ProcessingStep extends Step {
    * for example to let it reach a database: `db.connections.allowDefaultPortFrom(step)`.
    */
   public get connections(): ec2.Connections {
-    return new ec2.Connections({ securityGroups: this.securityGroups });
+    return this.jobVpc.connections;
   }
 
   /** The SDK FrameworkProcessor's layout: the folder as input `code`, a wrapper script as input `entrypoint`. */
@@ -715,8 +689,9 @@ export class ProcessingStep extends Step {
     if (network.enableNetworkIsolation !== undefined) {
       networkConfig.EnableNetworkIsolation = network.enableNetworkIsolation;
     }
-    if (this.subnetIds !== undefined) {
-      networkConfig.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    const vpcConfig = this.jobVpc.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      networkConfig.VpcConfig = vpcConfig;
     }
     if (Object.keys(networkConfig).length > 0) {
       args.NetworkConfig = networkConfig;

@@ -9,6 +9,7 @@ import { ContainerImage } from '../container-image';
 import { S3Access, S3Location } from '../inputs';
 import { InstanceType } from '../instance-type';
 import { expressionOf, toStringValue } from '../private/expression';
+import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */
@@ -352,12 +353,6 @@ export interface TrainingJobOptions {
   readonly retryStrategy?: TrainingRetryStrategy;
 }
 
-/** The EC2 actions a SageMaker job needs in a VPC. */
-const VPC_ACTIONS = [
-  'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-  'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-  'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-];
 
 const MAX_TRAINING_RUNTIME = Duration.days(28);
 
@@ -373,7 +368,7 @@ export class TrainingJobConfig {
 
   private readonly imageUri?: string;
   private readonly hyperparameters?: Record<string, string>;
-  private readonly subnetIds?: string[];
+  private readonly jobVpc: JobVpc;
   private readonly maxRuntimeSeconds: number;
   private readonly channelUris: string[] = [];
   private readonly outputPath: string;
@@ -461,33 +456,14 @@ export class TrainingJobConfig {
     }
 
     // VPC
-    if (o.vpc === undefined) {
-      if (o.subnets !== undefined || o.securityGroups !== undefined) {
-        throw new Error(`${where}: ${p}subnets and ${p}securityGroups apply only with ${p}vpc; received ${o.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
-      }
-      this.securityGroups = [];
-    } else {
-      if (o.securityGroups !== undefined && (o.securityGroups.length < 1 || o.securityGroups.length > 5)) {
-        throw new Error(`${where}: ${p}securityGroups takes 1-5 security groups; received ${o.securityGroups.length}. Omit it to have one created.`);
-      }
-      const subnetIds = o.vpc.selectSubnets(o.subnets).subnetIds;
-      if (subnetIds.length < 1 || subnetIds.length > 16) {
-        throw new Error(`${where}: ${p}subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
-      }
-      this.subnetIds = subnetIds;
-      if (o.securityGroups !== undefined) {
-        this.securityGroups = [...o.securityGroups];
-      } else {
-        const group = new ec2.SecurityGroup(scope, `${idPrefix}SecurityGroup`, {
-          vpc: o.vpc,
-          description: `SageMaker training jobs of ${where}`,
-          allowAllOutbound: true,
-        });
-        group.connections.allowInternally(ec2.Port.allTraffic(), 'Traffic between the instances of a distributed training job');
-        this.securityGroups = [group];
-      }
-      iam.Grant.addToPrincipal({ grantee: role, actions: VPC_ACTIONS, resourceArns: ['*'] });
-    }
+    this.jobVpc = JobVpc.bind(scope, o, {
+      prefix: p,
+      securityGroupId: `${idPrefix}SecurityGroup`,
+      description: `SageMaker training jobs of ${where}`,
+      internalTraffic: 'Traffic between the instances of a distributed training job',
+    });
+    this.securityGroups = this.jobVpc.securityGroups;
+    this.jobVpc.grant(role);
 
     // KMS
     o.outputKmsKey?.grantEncryptDecrypt(role);
@@ -593,8 +569,9 @@ export class TrainingJobConfig {
   public renderOptionalKeys(): Record<string, unknown> {
     const o = this.options;
     const out: Record<string, unknown> = {};
-    if (this.subnetIds !== undefined) {
-      out.VpcConfig = { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+    const vpcConfig = this.jobVpc.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      out.VpcConfig = vpcConfig;
     }
     if (o.enableNetworkIsolation !== undefined) {
       out.EnableNetworkIsolation = o.enableNetworkIsolation;

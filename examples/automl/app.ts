@@ -1,10 +1,11 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   AutoMLInput, AutoMLMetricName, AutoMLProblemType, AutoMLStep, CacheConfig, Condition, ConditionStep, FailStep,
   ParameterFloat, ParameterInteger, ParameterString, Pipeline, RetryPolicy, SageMakerJobExceptionType,
 } from '../../lib';
+import { acknowledger } from '../nag';
 // Not yet re-exported from lib/index.ts.
 
 /**
@@ -80,10 +81,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1,
     'AwsSolutions-S1');
   acknowledge('Pipeline/Artifacts', REASONS.S1_ART,

@@ -1,14 +1,15 @@
 import * as path from 'path';
-import { App, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, ExecutionVariable, InstanceType, ParameterString, Pipeline, ProcessingStep, RetryPolicy, StepExceptionType, EMRStep, EmrCluster,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 /** Tag that EMR's v2 managed policies require on the cluster and on the resources it uses. */
 const EMR_MANAGED_TAG = 'for-use-with-amazon-emr-managed-policies';
@@ -114,10 +115,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
   acknowledge('Vpc', REASONS.VPC7,
     'AwsSolutions-VPC7');

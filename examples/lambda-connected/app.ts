@@ -1,10 +1,11 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, FailStep, LambdaOutputType, LambdaStep, ModelStep, ParameterString, Pipeline, TrainingInput, TrainingStep,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 /** The function's code: picks the training data prefix for the requested dataset and counts its rows. */
 const PREPROCESS = `
@@ -91,10 +92,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
   acknowledge('Preprocess', REASONS.LAMBDA_LOGS,
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]');

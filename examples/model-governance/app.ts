@@ -1,11 +1,12 @@
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   CacheConfig, CheckJobConfig, ClarifyCheckStep, ClarifyCheckType, ContainerImage, DatasetFormat, InstanceType,
   ModelQualityProblemType, ParameterBoolean, ParameterString, Pipeline, QualityCheckStep, QualityCheckType,
   RegisterModelStep,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 /**
  * Model governance: data quality, data bias and model quality checks calculate baselines, compare
@@ -138,10 +139,7 @@ const REASONS = {
  * `npm run synth:examples` fails on any other finding.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Pipeline/Role', REASONS.JOB,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:processing-job/*]');
   acknowledge('Pipeline/Role', REASONS.PACKAGES,

@@ -1,11 +1,12 @@
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, ExecutionVariable, InstanceType, ModelApprovalStatus, ModelPackageGroup, ModelStep, ParameterString,
   Pipeline, ProcessingStep, RegisterModelStep, RetryPolicy, StepExceptionType, TrainingInput, TrainingStep,
   TransformSplitType, TransformStep,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 const XGBOOST = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 const SKLEARN = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3';
@@ -116,10 +117,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1,
     'AwsSolutions-S1');
   acknowledge('Pipeline/Role', REASONS.JOB,

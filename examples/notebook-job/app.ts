@@ -1,9 +1,10 @@
 import * as path from 'path';
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import {
   ContainerImage, InstanceType, NotebookJobStep, ParameterString, Pipeline, RetryPolicy, SageMakerJobExceptionType,
 } from '../../lib';
+import { acknowledger } from '../nag';
 // Not yet re-exported from lib/index.ts.
 
 /**
@@ -72,10 +73,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Pipeline/Role', REASONS.JOB,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:training-job/*]');
   acknowledge('Pipeline/JobRole', REASONS.LOGS,

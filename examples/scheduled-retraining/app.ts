@@ -1,14 +1,15 @@
 import * as path from 'path';
-import { App, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, ExecutionVariable, InstanceType, ParameterInteger, ParameterString, Pipeline,
   ProcessingStep, TrainingInput, TrainingStep, PipelineScheduleTarget, PipelineTarget,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 /**
  * A retraining pipeline started two ways: every night by an EventBridge Scheduler schedule, on the
@@ -114,10 +115,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
   acknowledge('Pipeline/Role', REASONS.JOB,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:processing-job/*]',

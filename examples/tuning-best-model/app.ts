@@ -1,11 +1,12 @@
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, ContinuousParameter, ExecutionVariable, InstanceType, IntegerParameter, ModelStep, ParameterInteger,
   ParameterScaling, ParameterString, Pipeline, TrainingInput, TransformSplitType, TransformStep, TuningObjectiveType,
   TuningStep, TuningStrategy,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 /** The XGBoost framework version of the training jobs and of the model. */
 const XGBOOST_VERSION = '1.7-1';
@@ -111,10 +112,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
   acknowledge('Pipeline/Role', REASONS.JOB,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:hyper-parameter-tuning-job/*]',

@@ -1,12 +1,13 @@
 import * as path from 'path';
-import { App, Duration, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ContainerImage, ExecutionVariable, FailStep, InstanceType, ParameterInteger, ParameterString, Pipeline, ProcessingStep, TrainingInput,
 
   ContinuousParameter, IntegerParameter, ParameterScaling, TuningObjectiveType, TuningStep, TuningStrategy,
 } from '../../lib';
+import { acknowledger } from '../nag';
 
 const XGBOOST_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
@@ -90,10 +91,7 @@ const REASONS = {
  * stays current.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = (constructPath: string, reason: string, ...ids: string[]): void => {
-    const scope = constructPath.split('/').reduce<IConstruct>((c, id) => c.node.findChild(id), stack);
-    Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
-  };
+  const acknowledge = acknowledger(stack);
   acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
   acknowledge('Pipeline/Role', REASONS.JOB,
     'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:processing-job/*]',

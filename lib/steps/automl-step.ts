@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
-import { bindJobStep, checkInteger, renderTags } from './job-step';
+import { bindJobStep, checkInteger, checkS3Uri, renderTags } from './job-step';
 import { ModelStep, ModelStepProps } from './model-step';
 import { JobStepProps, Step } from './step';
 import { ContainerImage } from '../container-image';
@@ -431,7 +431,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
       }
     }
     if (props.featureSpecificationS3Uri !== undefined) {
-      checkS3Uri(this, 'featureSpecificationS3Uri', props.featureSpecificationS3Uri);
+      checkS3Uri(this, 'featureSpecificationS3Uri', props.featureSpecificationS3Uri, false);
     }
     renderTags(this, props.tags);
 
@@ -453,7 +453,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
       grantS3Uri(this.role, stack, props.featureSpecificationS3Uri, 'read');
     }
     if (props.outputPath !== undefined) {
-      checkS3Uri(this, 'outputPath', props.outputPath);
+      checkS3Uri(this, 'outputPath', props.outputPath, false);
       grantS3Uri(this.role, stack, props.outputPath, 'readWrite');
       this.outputPath = props.outputPath;
     } else {
@@ -661,11 +661,3 @@ function durationSeconds(scope: IConstruct, prop: string, duration: Duration | u
   return seconds;
 }
 
-function checkS3Uri(scope: IConstruct, prop: string, uri: string): void {
-  if (typeof uri !== 'string') {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}.`);
-  }
-  if (!Token.isUnresolved(uri) && (!/^s3:\/\/[^/]+/.test(uri) || uri.length > 1024)) {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'.`);
-  }
-}

@@ -135,3 +135,20 @@ export function renderTags(
   }
   return entries.length > 0 ? entries.map(([Key, Value]) => ({ Key, Value })) : undefined;
 }
+
+/**
+ * Checks an S3 URI prop: a string, and when literal an `s3://` URI (or, with `allowHttps`, an
+ * `https://` one) of at most 1,024 characters. Tokens and pipeline expressions pass.
+ * @internal
+ */
+export function checkS3Uri(scope: IConstruct, prop: string, uri: string, allowHttps: boolean = true): void {
+  if (typeof uri !== 'string') {
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}. Pass a string such as 's3://my-bucket/prefix', or a parameter's valueAsString.`);
+  }
+  if (Token.isUnresolved(uri)) {
+    return;
+  }
+  if (!(allowHttps ? /^(https|s3):\/\/[^/]+/ : /^s3:\/\/[^/]+/).test(uri) || uri.length > 1024) {
+    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. ${!uri.includes('://') && /^[a-z0-9][a-z0-9.-]*[a-z0-9]\//.test(uri) && uri.length < 1000 ? `'s3://${uri}'` : `\`s3://\${bucket.bucketName}/${prop.replace(/^.*\./, '').replace(/S3Uri$|Path$/, '').toLowerCase() || 'prefix'}\``}.`);
+  }
+}

@@ -3,12 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkInteger, renderEnvironment, renderMaxRuntime } from './job-step';
+import { checkInteger, checkS3Uri, renderEnvironment, renderMaxRuntime } from './job-step';
 import type { Step } from './step';
 import { ContainerImage } from '../container-image';
 import { S3Access, S3Location } from '../inputs';
 import { InstanceType } from '../instance-type';
-import { expressionOf, toStringValue } from '../private/expression';
+import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
 
@@ -600,17 +600,6 @@ export class TrainingJobConfig {
   }
 }
 
-function checkS3Uri(scope: Construct, prop: string, uri: string): void {
-  if (typeof uri !== 'string') {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}. Pass a string such as 's3://my-bucket/prefix', or a parameter's valueAsString.`);
-  }
-  if (expressionOf(uri) !== undefined || Token.isUnresolved(uri)) {
-    return;
-  }
-  if (!/^(https|s3):\/\/[^/]+/.test(uri) || uri.length > 1024) {
-    throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. ${!uri.includes('://') && /^[a-z0-9][a-z0-9.-]*[a-z0-9]\//.test(uri) && uri.length < 1000 ? `'s3://${uri}'` : `\`s3://\${bucket.bucketName}/${prop.replace(/^.*\./, '').replace(/S3Uri$|Path$/, '').toLowerCase() || 'prefix'}\``}.`);
-  }
-}
 
 /**
  * Validates and renders hyperparameters as strings.

@@ -9,6 +9,12 @@ const VPC_ACTIONS = [
   'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
 ];
 
+/** The network flags of a processing job's `NetworkConfig`. */
+export interface NetworkFlags {
+  readonly enableInterContainerTrafficEncryption?: boolean;
+  readonly enableNetworkIsolation?: boolean;
+}
+
 /** The VPC props that job and model steps share. */
 export interface JobVpcOptions {
   readonly vpc?: ec2.IVpc;
@@ -99,5 +105,23 @@ export class JobVpc {
     return this.subnetIds === undefined
       ? undefined
       : { SecurityGroupIds: this.securityGroups.map((g) => g.securityGroupId), Subnets: [...this.subnetIds] };
+  }
+
+  /**
+   * A processing job's `NetworkConfig` (the two flags and `VpcConfig`), or undefined when nothing is set.
+   */
+  public renderNetworkConfig(flags: NetworkFlags): Record<string, unknown> | undefined {
+    const networkConfig: Record<string, unknown> = {};
+    if (flags.enableInterContainerTrafficEncryption !== undefined) {
+      networkConfig.EnableInterContainerTrafficEncryption = flags.enableInterContainerTrafficEncryption;
+    }
+    if (flags.enableNetworkIsolation !== undefined) {
+      networkConfig.EnableNetworkIsolation = flags.enableNetworkIsolation;
+    }
+    const vpcConfig = this.renderVpcConfig();
+    if (vpcConfig !== undefined) {
+      networkConfig.VpcConfig = vpcConfig;
+    }
+    return Object.keys(networkConfig).length > 0 ? networkConfig : undefined;
   }
 }

@@ -681,19 +681,8 @@ export class ProcessingStep extends Step {
     if (this.maxRuntimeSeconds !== undefined) {
       args.StoppingCondition = { MaxRuntimeInSeconds: this.maxRuntimeSeconds };
     }
-    const network = props.networkConfig ?? {};
-    const networkConfig: Record<string, unknown> = {};
-    if (network.enableInterContainerTrafficEncryption !== undefined) {
-      networkConfig.EnableInterContainerTrafficEncryption = network.enableInterContainerTrafficEncryption;
-    }
-    if (network.enableNetworkIsolation !== undefined) {
-      networkConfig.EnableNetworkIsolation = network.enableNetworkIsolation;
-    }
-    const vpcConfig = this.jobVpc.renderVpcConfig();
-    if (vpcConfig !== undefined) {
-      networkConfig.VpcConfig = vpcConfig;
-    }
-    if (Object.keys(networkConfig).length > 0) {
+    const networkConfig = this.jobVpc.renderNetworkConfig(props.networkConfig ?? {});
+    if (networkConfig !== undefined) {
       args.NetworkConfig = networkConfig;
     }
     return args;

@@ -1,5 +1,6 @@
 export * from './pipeline';
 export * from './definition-source';
+export * from './definition-document';
 export * from './parameters';
 export * from './expressions';
 export * from './experiment-config';

@@ -2,45 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { assertValidDefinition } from '../lib';
+import { assertValidDefinition, definitionBodyText } from '../lib';
+
+export { cloudFormationPlaceholder as placeholder, definitionBodyText as bodyText } from '../lib';
 
 /** A fresh app and stack in a fixed region, as every test uses. */
 export function newStack(props: StackProps = { env: { account: '123456789012', region: 'us-east-1' } }): { app: App; stack: Stack } {
   const app = new App();
   const stack = new Stack(app, 'Stack', props);
   return { app, stack };
-}
-
-/**
- * Readable placeholder for a CloudFormation value spliced into the definition body:
- * `${Ref:Bucket83908E77}`, `${GetAtt:RoleABC.Arn}`, `${Sub:...}`, or `${CFN:<json>}`.
- */
-export function placeholder(value: unknown): string {
-  if (typeof value === 'object' && value !== null) {
-    const v = value as Record<string, unknown>;
-    if (typeof v.Ref === 'string') {
-      return `\${Ref:${v.Ref}}`;
-    }
-    if (Array.isArray(v['Fn::GetAtt'])) {
-      return `\${GetAtt:${(v['Fn::GetAtt'] as string[]).join('.')}}`;
-    }
-    if (typeof v['Fn::Sub'] === 'string') {
-      return `\${Sub:${v['Fn::Sub']}}`;
-    }
-  }
-  return `\${CFN:${JSON.stringify(value).replace(/"/g, "'")}}`;
-}
-
-/** Turns a `PipelineDefinitionBody` (a string or an `Fn::Join`) into the JSON text with placeholders. */
-export function bodyText(body: unknown): string {
-  if (typeof body === 'string') {
-    return body;
-  }
-  const join = (body as Record<string, unknown>)['Fn::Join'] as [string, unknown[]] | undefined;
-  if (!join || join[0] !== '') {
-    throw new Error(`unexpected PipelineDefinitionBody: ${JSON.stringify(body).slice(0, 200)}`);
-  }
-  return join[1].map((part) => (typeof part === 'string' ? part : placeholder(part))).join('');
 }
 
 /**
@@ -57,7 +27,7 @@ export function definitionOf(stack: Stack, logicalIdPrefix?: string): Record<str
     throw new Error(`expected one AWS::SageMaker::Pipeline${logicalIdPrefix ? ` starting with ${logicalIdPrefix}` : ''}, found ${pipelines.length}`);
   }
   const body = pipelines[0][1].Properties.PipelineDefinition.PipelineDefinitionBody;
-  const definition = JSON.parse(bodyText(body));
+  const definition = JSON.parse(definitionBodyText(body));
   assertValidDefinition(definition);
   return definition;
 }

@@ -8,6 +8,7 @@ import { InstanceType } from './instance-type';
 import { expressionOf } from './private/expression';
 import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
+import { grantCheckBaselines } from './private/step-grants';
 import { bindJobStep, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
 import type { ProcessingNetworkConfig } from './steps/processing-step';
 import { CacheableStepProps, Step } from './steps/step';
@@ -244,14 +245,7 @@ export class CheckFlags {
       if (typeof name !== 'string' || (!Token.isUnresolved(name) && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/.test(name))) {
         throw new Error(`${step.node.path}: modelPackageGroupName must be 1-63 letters and digits with hyphens between them; received '${String(name)}'. Pass the group's name or the group itself.`);
       }
-      const stack = Stack.of(step);
-      const literal = !Token.isUnresolved(name);
-      step.pipeline._grantPipelineRole(['sagemaker:ListModelPackages', 'sagemaker:DescribeModelPackageGroup'], [
-        stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: literal ? name.toLowerCase() : '*' }),
-      ]);
-      step.pipeline._grantPipelineRole(['sagemaker:DescribeModelPackage'], [
-        stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: literal ? `${name.toLowerCase()}/*` : '*' }),
-      ]);
+      grantCheckBaselines(step.pipeline, Token.isUnresolved(name) ? undefined : name);
     }
     this.modelPackageGroupName = name;
     checkSuppliedBaseline(step, 'suppliedBaselineConstraints', props.suppliedBaselineConstraints, jobRole);

@@ -317,7 +317,7 @@ describe('EMRStep permissions', () => {
     expect(stepOf(definitionOf(stack), 'Spark').Arguments.ClusterId).toEqual({ Get: 'Parameters.ClusterId' });
   });
 
-  test('on a new cluster: cluster and step actions on cluster/*, both status rules, PassRole on the literal roles', () => {
+  test('on a new cluster: RunJobFlow on "*" (it takes no resource type), cluster and step actions on cluster/*, both status rules, PassRole on the literal roles', () => {
     // GIVEN
     const { stack, pipeline } = emrStep({
       clusterConfig: { ...CLUSTER_CONFIG, ServiceRole: 'arn:aws:iam::123456789012:role/service-role/EmrService', AutoScalingRole: 'EMR_AutoScaling_DefaultRole' },
@@ -326,9 +326,10 @@ describe('EMRStep permissions', () => {
     // THEN
     const role = (name: string): unknown => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/${name}`]] });
     expect(pipelineRoleStatements(stack, pipeline)).toEqual([
+      { Effect: 'Allow', Action: 'elasticmapreduce:RunJobFlow', Resource: '*' },
       {
         Effect: 'Allow',
-        Action: ['elasticmapreduce:RunJobFlow', 'elasticmapreduce:DescribeCluster', 'elasticmapreduce:TerminateJobFlows', ...STEP_ACTIONS],
+        Action: ['elasticmapreduce:DescribeCluster', 'elasticmapreduce:TerminateJobFlows', ...STEP_ACTIONS],
         Resource: arn('elasticmapreduce', 'cluster/*'),
       },
       {

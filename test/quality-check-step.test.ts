@@ -67,6 +67,34 @@ function statements(stack: Stack): any[] {
 }
 
 describe('QualityCheckStep', () => {
+  test('a model package group grants ListModelPackages on "*" (its only resource type is model-package) and the group in both spellings', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = newPipeline(stack);
+
+    // WHEN
+    new QualityCheckStep(pipeline, 'DataQuality', {
+      checkType: QualityCheckType.DATA_QUALITY,
+      baselineDataset: 's3://data-bucket/train.csv',
+      datasetFormat: DatasetFormat.csv(),
+      modelPackageGroupName: 'ChurnModels',
+    });
+
+    // THEN
+    const arn = (resource: string): unknown => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:${resource}`]] });
+    const all = statements(stack);
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:ListModelPackages', Resource: '*' });
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackageGroup', Resource: [arn('model-package-group/churnmodels'), arn('model-package-group/ChurnModels')] });
+    expect(all).toContainEqual({ Effect: 'Allow', Action: 'sagemaker:DescribeModelPackage', Resource: [arn('model-package/churnmodels/*'), arn('model-package/ChurnModels/*')] });
+    // No statement names ListModelPackages on a group ARN, which IAM would never match.
+    for (const statement of all) {
+      const actions = [statement.Action].flat();
+      if (actions.includes('sagemaker:ListModelPackages')) {
+        expect(statement.Resource).toEqual('*');
+      }
+    }
+  });
+
   test('a data quality check renders the Model Monitor baselining job and the check keys', () => {
     // GIVEN
     const { stack } = newStack();

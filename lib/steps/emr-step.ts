@@ -1,11 +1,11 @@
 import type { JobFlowInstancesConfig, RunJobFlowInput } from '@aws-sdk/client-emr';
-import { Annotations, ArnFormat, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
 import type * as emr from 'aws-cdk-lib/aws-emr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { CacheableStepProps, RetryableStepProps, Step } from './step';
-import type { Pipeline } from '../pipeline';
 import { Expression } from '../private/expression';
+import { EmrTarget, grantEmrStep } from '../private/step-grants';
 import { createPropertyTree, EmrStepProperties } from '../properties';
 
 /** EMR cluster ids: `j-` and upper-case letters and digits. */
@@ -15,19 +15,6 @@ const CLUSTER_ID_PATTERN = /^j-[A-Za-z0-9]{1,254}$/;
 const FORBIDDEN_CLUSTER_KEYS = ['Name', 'AutoTerminationPolicy', 'Steps'] as const;
 /** Keys of `ClusterConfig.Instances` that would keep the cluster alive after the step. */
 const FORBIDDEN_INSTANCE_KEYS = ['KeepJobFlowAliveWhenNoSteps', 'TerminationProtected'] as const;
-
-/**
- * EventBridge rules that SageMaker creates (once per account and region) to follow EMR step and
- * cluster state; the pipeline role must be allowed to create and describe them
- * (as the AWS managed policy `AmazonSageMakerPipelinesIntegrations` allows).
- */
-const STEP_STATUS_RULE = 'SageMakerPipelineExecutionEMRStepStatusUpdateRule';
-const CLUSTER_STATUS_RULE = 'SageMakerPipelineExecutionEMRClusterStatusUpdateRule';
-
-/** Actions on a cluster that running one step needs (submit, watch, cancel). */
-const STEP_ACTIONS = ['elasticmapreduce:AddJobFlowSteps', 'elasticmapreduce:DescribeStep', 'elasticmapreduce:CancelSteps', 'elasticmapreduce:ListSteps'];
-/** Actions that a step running on a cluster of its own needs in addition. */
-const CLUSTER_ACTIONS = ['elasticmapreduce:RunJobFlow', 'elasticmapreduce:DescribeCluster', 'elasticmapreduce:TerminateJobFlows'];
 
 /**
  * The cluster configuration of an EMR step that runs on a new cluster: an EMR `RunJobFlow`
@@ -217,87 +204,22 @@ export class EMRStep extends Step {
     return args;
   }
 
-  /** Grants the pipeline role what running this step needs. */
+  /** Grants the pipeline role what running this step needs (the same as an imported EMR step gets). */
   private grant(): void {
-    const pipeline = this.pipeline;
-    const stack = Stack.of(pipeline);
-    const ruleArn = (name: string): string => stack.formatArn({ service: 'events', resource: 'rule', resourceName: name });
-    const clusterArn = (id: string): string => stack.formatArn({ service: 'elasticmapreduce', resource: 'cluster', resourceName: id });
-
-    if (this.cluster !== undefined) {
-      const id = this.cluster.clusterId;
-      pipeline._grantPipelineRole(STEP_ACTIONS, [clusterArn(containsExpression(id) ? '*' : id)]);
-      pipeline._grantPipelineRole(['events:DescribeRule', 'events:PutRule', 'events:PutTargets'], [ruleArn(STEP_STATUS_RULE)]);
-      if (this.executionRole !== undefined) {
-        grantPassRole(pipeline, this.executionRole.roleArn, ['elasticmapreduce.amazonaws.com']);
+    const target: EmrTarget = this.cluster !== undefined
+      ? {
+        kind: 'cluster',
+        clusterId: containsExpression(this.cluster.clusterId) ? undefined : this.cluster.clusterId,
+        executionRoleArn: this.executionRole?.roleArn,
       }
-      return;
-    }
-
-    pipeline._grantPipelineRole([...CLUSTER_ACTIONS, ...STEP_ACTIONS], [clusterArn('*')]);
-    pipeline._grantPipelineRole(['events:DescribeRule', 'events:PutRule', 'events:PutTargets'], [ruleArn(STEP_STATUS_RULE), ruleArn(CLUSTER_STATUS_RULE)]);
-    const config = this.props.clusterConfig as Record<string, unknown>;
-    const roles: Array<[string, string[]]> = [
-      ['ServiceRole', ['elasticmapreduce.amazonaws.com']],
-      ['JobFlowRole', ['ec2.amazonaws.com']],
-      ['AutoScalingRole', ['elasticmapreduce.amazonaws.com']],
-    ];
-    for (const [key, services] of roles) {
-      const value = config[key];
-      if (value === undefined) {
-        continue;
-      }
-      if (typeof value !== 'string' || Token.isUnresolved(value)) {
-        Annotations.of(this).addWarningV2(`cdk-sagemaker-pipelines:emrClusterRole${key}`,
-          `clusterConfig.${key} is not a literal role name or ARN, so the pipeline role is not granted iam:PassRole on it. Pass the role in clusterRoles (new EMRStep(..., { clusterRoles: [role] })) or grant iam:PassRole yourself.`);
-        continue;
-      }
-      grantPassRole(pipeline, roleArnOf(stack, key, value), services);
-    }
-    for (const role of this.props.clusterRoles ?? []) {
-      grantPassRole(pipeline, role.roleArn, ['elasticmapreduce.amazonaws.com', 'ec2.amazonaws.com']);
-    }
+      : {
+        kind: 'newCluster',
+        clusterConfig: this.props.clusterConfig as Record<string, unknown>,
+        clusterRoleArns: (this.props.clusterRoles ?? []).map((r) => r.roleArn),
+      };
+    grantEmrStep(this.pipeline, target, this, `EMRStep ${this.node.path}`);
   }
 }
-
-/**
- * The role ARN behind a literal `ServiceRole` / `AutoScalingRole` (a role name or ARN) or
- * `JobFlowRole` (an instance profile name or ARN; its role is assumed to have the same name, as
- * EMR's default roles and the IAM console's instance profiles do).
- */
-function roleArnOf(stack: Stack, key: string, value: string): string {
-  if (value.startsWith('arn:')) {
-    const parts = value.split(':');
-    const resource = parts.slice(5).join(':');
-    const slash = resource.indexOf('/');
-    if (slash < 0) {
-      return value;
-    }
-    const type = resource.slice(0, slash);
-    if (key === 'JobFlowRole' && type === 'instance-profile') {
-      const name = resource.slice(resource.lastIndexOf('/') + 1);
-      return `${parts.slice(0, 5).join(':')}:role/${name}`;
-    }
-    return value;
-  }
-  const name = value.slice(value.lastIndexOf('/') + 1);
-  return stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
-}
-
-/** Lets the pipeline role pass `roleArn` to `services` (once per role and services). */
-function grantPassRole(pipeline: Pipeline, roleArn: string, services: string[]): void {
-  const conditions = { StringEquals: { 'iam:PassedToService': services.length === 1 ? services[0] : services } };
-  const key = `iam:PassRole|${roleArn}|${services.join(',')}`;
-  const granted = passRoleGrants.get(pipeline) ?? new Set<string>();
-  passRoleGrants.set(pipeline, granted);
-  if (granted.has(key)) {
-    return;
-  }
-  granted.add(key);
-  pipeline.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [roleArn], conditions }));
-}
-
-const passRoleGrants = new WeakMap<Pipeline, Set<string>>();
 
 /** Whether a string contains a pipeline expression (parameter, property, ...) anywhere. */
 function containsExpression(value: string): boolean {

@@ -2,7 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -72,7 +72,9 @@ export interface CallbackHandlerProps {
   /**
    * The pipelines whose callback steps the function may complete: it is allowed
    * `sagemaker:SendPipelineExecutionStepSuccess` and `...Failure` on their executions only.
-   * @default - executions of every pipeline in the stack's account and Region (`pipeline/*\/execution/*`)
+   * @default - the pipelines of this app whose Callback steps send to the handler's queue (created with
+   * `callbackStep()` or given `queue`); with none, every pipeline in the stack's account and Region
+   * (`pipeline/*\/execution/*`), with a warning
    */
   readonly pipelines?: IPipeline[];
 }
@@ -104,6 +106,8 @@ export class CallbackHandler extends Construct {
   public readonly deadLetterQueue: sqs.Queue;
   /** The function that runs the handler module. */
   public readonly function: lambda.Function;
+
+  private warnedAccountWide = false;
 
   constructor(scope: Construct, id: string, props: CallbackHandlerProps) {
     super(scope, id);
@@ -147,23 +151,57 @@ export class CallbackHandler extends Construct {
     // lambda.Function's DependsOn on its role repeats the dependency of its Role GetAtt (cfn-lint W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 
-    const stack = Stack.of(this);
-    const executions = props.pipelines !== undefined && props.pipelines.length > 0
-      ? props.pipelines.map((p) => `${p.pipelineArn}/execution/*`)
-      : [stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: '*/execution/*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })];
+    // Executions of the given pipelines; by default, of the pipelines whose Callback steps send to
+    // this queue (callbackStep() or a CallbackStep given `queue`), found at synth once every step exists.
+    const explicit = props.pipelines !== undefined && props.pipelines.length > 0 ? [...props.pipelines] : undefined;
     this.function.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:SendPipelineExecutionStepSuccess', 'sagemaker:SendPipelineExecutionStepFailure'],
-      resources: executions,
+      resources: Lazy.list({ produce: () => this.executionArns(explicit ?? this.servedPipelines()) }),
     }));
+    if (explicit === undefined) {
+      this.node.addValidation({ validate: () => this.warnIfAccountWide() });
+    }
   }
 
   /**
-   * A Callback step that sends its message to this handler's queue.
+   * A Callback step that sends its message to this handler's queue. Unless `pipelines` was given,
+   * the function may then report on executions of the step's pipeline.
    */
   public callbackStep<const T extends readonly CallbackOutput[] = readonly CallbackOutput[]>(
     scope: Construct, id: string, props: Omit<CallbackStepProps<T>, 'queue' | 'queueUrl'>,
   ): CallbackStep<T> {
     return new CallbackStep<T>(scope, id, { ...props, queue: this.queue });
+  }
+
+  /** The pipelines with Callback steps that send to this handler's queue, in construct order. */
+  private servedPipelines(): IPipeline[] {
+    const pipelines: IPipeline[] = [];
+    for (const construct of this.node.root.node.findAll()) {
+      if (construct instanceof CallbackStep && construct.queueUrl === this.queue.queueUrl) {
+        const pipeline = construct.pipeline;
+        if (pipeline !== undefined && !pipelines.includes(pipeline)) {
+          pipelines.push(pipeline);
+        }
+      }
+    }
+    return pipelines;
+  }
+
+  /** `pipeline/<name>/execution/*` of each pipeline; every pipeline of the account and region when none. */
+  private executionArns(pipelines: IPipeline[]): string[] {
+    if (pipelines.length === 0) {
+      return [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: '*/execution/*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME })];
+    }
+    return pipelines.map((p) => `${p.pipelineArn}/execution/*`);
+  }
+
+  private warnIfAccountWide(): string[] {
+    if (this.servedPipelines().length === 0 && !this.warnedAccountWide) {
+      this.warnedAccountWide = true;
+      Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:callbackHandlerAccountWide',
+        `CallbackHandler ${this.node.path} serves no Callback step of this app, so its function may report on callback steps of every pipeline in the account and region (pipeline/*/execution/*). Create the steps with handler.callbackStep(pipeline, ...), or name the pipelines: new CallbackHandler(..., { pipelines: [pipeline] }) (Pipeline.fromPipelineName for a pipeline of another app).`);
+    }
+    return [];
   }
 }
 

@@ -123,21 +123,27 @@ abstract class PipelineBase extends Resource implements IPipeline {
  * `PipelineDefinitionBody`, and the whole graph is validated (names, cycles, references).
  */
 export class Pipeline extends PipelineBase {
-  /** Import a pipeline by name, in the stack's account and region. */
+  /**
+   * Import a pipeline by name, in the stack's account and region. `pipelineArn` carries the name in
+   * lower case, as SageMaker forms pipeline ARNs.
+   */
   public static fromPipelineName(scope: Construct, id: string, pipelineName: string): IPipeline {
-    const stack = Stack.of(scope);
-    const arn = stack.formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: pipelineName });
-    return new ImportedPipeline(scope, id, pipelineName, arn);
+    return new ImportedPipeline(scope, id, pipelineName);
   }
 
-  /** Import a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`). */
+  /**
+   * Import a pipeline by ARN (`arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>`). A
+   * literal name in the ARN is lower-cased, as SageMaker forms pipeline ARNs (IAM compares them
+   * case-sensitively); `pipelineName` keeps the name as given.
+   */
   public static fromPipelineArn(scope: Construct, id: string, pipelineArn: string): IPipeline {
     const stack = Stack.of(scope);
     if (!Token.isUnresolved(pipelineArn) && !/^arn:[^:]+:sagemaker:[^:]*:[^:]*:pipeline\/[^/]+$/.test(pipelineArn)) {
       throw new Error(`Pipeline.fromPipelineArn: '${pipelineArn}' is not a pipeline ARN; expected arn:<partition>:sagemaker:<region>:<account>:pipeline/<name>.`);
     }
     const components = stack.splitArn(pipelineArn, ArnFormat.SLASH_RESOURCE_NAME);
-    return new ImportedPipeline(scope, id, components.resourceName as string, pipelineArn, components);
+    const arn = Token.isUnresolved(pipelineArn) ? pipelineArn : pipelineArn.replace(/pipeline\/([^/]+)$/, (_m, name: string) => `pipeline/${name.toLowerCase()}`);
+    return new ImportedPipeline(scope, id, components.resourceName as string, arn, components);
   }
 
   /** Whether `x` is a Pipeline of this library. */
@@ -185,7 +191,7 @@ export class Pipeline extends PipelineBase {
     this.bucket = props.artifactBucket;
     this.addParameter(...(props.parameters ?? []));
 
-    this.pipelineArn = Stack.of(this).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: this.pipelineName });
+    this.pipelineArn = pipelineArnOf(this, this.pipelineName);
 
     this.cfnPipeline = new sagemaker.CfnPipeline(this, 'Resource', {
       pipelineName: this.pipelineName,
@@ -568,14 +574,34 @@ function renderStandaloneParameters(value: string): IParameterLike[] {
 }
 
 class ImportedPipeline extends PipelineBase {
+  public readonly pipelineArn: string;
+
+  /** `pipelineArn` undefined: the ARN of `pipelineName` in the stack's account and region. */
   constructor(
     scope: Construct, id: string,
     public readonly pipelineName: string,
-    public readonly pipelineArn: string,
+    pipelineArn?: string,
     components?: { account?: string; region?: string },
   ) {
     super(scope, id, { account: components?.account, region: components?.region });
+    this.pipelineArn = pipelineArn ?? pipelineArnOf(this, pipelineName);
   }
+}
+
+/**
+ * The ARN of the pipeline named `name` in the stack of `scope`. SageMaker forms pipeline (and
+ * pipeline execution) ARNs with the name in lower case (`list-pipelines` shows `PipelineName`
+ * "AbalonePipeline" with `PipelineArn` ".../pipeline/abalonepipeline"), and IAM compares ARNs
+ * case-sensitively, so a literal name is lower-cased here. A name that is a token cannot be
+ * lower-cased at synth (CloudFormation has no such function): it goes in as it is, with a warning.
+ */
+function pipelineArnOf(scope: Construct, name: string): string {
+  if (Token.isUnresolved(name)) {
+    Annotations.of(scope).addWarningV2('cdk-sagemaker-pipelines:pipelineNameCaseUnknown',
+      'the pipeline name is a token whose case is unknown at synth; SageMaker puts the name in lower case in the pipeline\'s ARN, so the ARN built from it (pipelineArn, grantStartPipelineExecution, PipelineTarget, PipelineScheduleTarget, CallbackHandler) is denied if the deployed name has capitals. Give a literal lower-case name (e.g. pipelineName: \'daily-retrain\'), or make sure the value is lower case and acknowledge this warning.');
+    return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: name });
+  }
+  return Stack.of(scope).formatArn({ service: 'sagemaker', resource: 'pipeline', resourceName: name.toLowerCase() });
 }
 
 function generateName(pipeline: Pipeline): string {

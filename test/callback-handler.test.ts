@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import {
-  Pipeline, CallbackHandler, CallbackOutputType,
+  Pipeline, CallbackHandler, CallbackOutputType, CallbackStep,
 } from '../lib';
 import { definitionOf, newStack, stepOf } from './util';
 
@@ -99,9 +100,11 @@ describe('CallbackHandler construct', () => {
       {
         Action: ['sagemaker:SendPipelineExecutionStepSuccess', 'sagemaker:SendPipelineExecutionStepFailure'],
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/*/execution/*']] },
+        Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/*/execution/*']] }],
       },
     ]);
+    // No Callback step sends to the queue: the account-wide scope draws a warning.
+    Annotations.fromStack(stack).hasWarning('/Stack/Approval', Match.stringLikeRegexp('CallbackHandler Stack/Approval serves no Callback step of this app.*pipeline/\\*/execution/\\*.*callbackStep\\(pipeline.*\\[ack: cdk-sagemaker-pipelines:callbackHandlerAccountWide\\]'));
   });
 
   test('pipelines narrow the SageMaker permission to their executions', () => {
@@ -113,8 +116,60 @@ describe('CallbackHandler construct', () => {
     expect(sagemaker).toEqual([{
       Action: ['sagemaker:SendPipelineExecutionStepSuccess', 'sagemaker:SendPipelineExecutionStepFailure'],
       Effect: 'Allow',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/approvals/execution/*']] },
+      Resource: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/approvals/execution/*']] }],
     }]);
+  });
+
+  const executionsArn = (name: string): unknown => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:sagemaker:us-east-1:123456789012:pipeline/${name}/execution/*`]] });
+  const sagemakerStatements = (stack: Stack, handler: CallbackHandler): any[] =>
+    statementsOf(stack, handler.function.role!).filter((s) => String(s.Action).includes('sagemaker:'));
+
+  test('without pipelines, the scope is the pipelines whose steps callbackStep() created, with the name lower-cased as in ARNs, and no warning', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const first = new Pipeline(stack, 'First', { pipelineName: 'DailyApprovals' });
+    const second = new Pipeline(stack, 'Second', { pipelineName: 'weekly' });
+    const handler = new CallbackHandler(stack, 'Approval', { handlerPath: HANDLER_FILE });
+
+    // WHEN
+    handler.callbackStep(first, 'Approve', { inputs: {} });
+    handler.callbackStep(first, 'ApproveAgain', { inputs: {} });
+    handler.callbackStep(second, 'Approve', { inputs: {} });
+
+    // THEN
+    expect(sagemakerStatements(stack, handler)).toEqual([{
+      Action: ['sagemaker:SendPipelineExecutionStepSuccess', 'sagemaker:SendPipelineExecutionStepFailure'],
+      Effect: 'Allow',
+      Resource: [executionsArn('dailyapprovals'), executionsArn('weekly')],
+    }]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('callbackHandlerAccountWide'));
+  });
+
+  test('a CallbackStep given the handler queue directly also scopes the handler to its pipeline', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'manual' });
+    const handler = new CallbackHandler(stack, 'Approval', { handlerPath: HANDLER_FILE });
+
+    // WHEN
+    new CallbackStep(pipeline, 'Approve', { queue: handler.queue, inputs: {} });
+
+    // THEN
+    expect(sagemakerStatements(stack, handler)[0].Resource).toEqual([executionsArn('manual')]);
+  });
+
+  test('a step created after the handler with another queue does not widen or narrow it', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'other' });
+    const handler = new CallbackHandler(stack, 'Approval', { handlerPath: HANDLER_FILE });
+
+    // WHEN
+    new CallbackStep(pipeline, 'Approve', { queue: new sqs.Queue(stack, 'OtherQueue'), inputs: {} });
+
+    // THEN: still account-wide, with the warning
+    expect(sagemakerStatements(stack, handler)[0].Resource).toEqual([executionsArn('*')]);
+    Annotations.fromStack(stack).hasWarning('/Stack/Approval', Match.stringLikeRegexp('serves no Callback step'));
   });
 
   test('callbackStep() sends to the handler queue; the pipeline role may send to it only', () => {

@@ -1,6 +1,6 @@
 /* eslint-disable dot-notation -- property paths are written as in the AWS documentation: Outputs['train'] */
 import * as path from 'path';
-import { Duration, Stack, aws_sagemaker } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Stack, aws_sagemaker } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import {
   ContainerImage, FailStep, IPipeline, ParameterString, Pipeline, ProcessingStep, Step, TrainingInput, TrainingStep,
 } from '../lib';
@@ -290,6 +291,111 @@ describe('pipeline props', () => {
 
     // THEN
     expect(pipeline.steps).toEqual<Step[]>([a, b]);
+  });
+});
+
+describe('pipeline ARNs carry the name in lower case, as SageMaker forms them', () => {
+  const LOWER = arnPattern(':sagemaker:us-east-1:123456789012:pipeline/dailyretrain');
+
+  /** Every IAM statement of the stack, resolved. */
+  function allStatements(stack: Stack): any[] {
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+  }
+
+  test('a mixed-case pipelineName keeps its case in PipelineName and is lower-cased in pipelineArn', () => {
+    // GIVEN
+    const { stack } = newStack();
+
+    // WHEN
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'DailyRetrain' });
+    new FailStep(pipeline, 'Stop');
+
+    // THEN
+    expect(stack.resolve(pipeline.pipelineArn)).toEqual(LOWER);
+    expect(pipeline.pipelineName).toBe('DailyRetrain');
+    Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Pipeline', { PipelineName: 'DailyRetrain' });
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('pipelineNameCaseUnknown'));
+  });
+
+  test('grantStartPipelineExecution and aws-cdk-lib\'s SageMakerStartPipelineExecution target grant the lower-case ARN', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'DailyRetrain' });
+    new FailStep(pipeline, 'Stop');
+    const starter = new iam.Role(stack, 'Starter', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    pipeline.grantStartPipelineExecution(starter);
+    new scheduler.Schedule(stack, 'Nightly', {
+      schedule: scheduler.ScheduleExpression.rate(Duration.days(1)),
+      target: new targets.SageMakerStartPipelineExecution(pipeline),
+    });
+
+    // THEN
+    const starts = allStatements(stack).filter((s) => s.Action === 'sagemaker:StartPipelineExecution');
+    expect(starts).toHaveLength(2);
+    for (const statement of starts) {
+      expect(statement.Resource).toEqual(LOWER);
+    }
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Arn: LOWER } });
+  });
+
+  test('fromPipelineName lower-cases the name in the ARN and keeps it in pipelineName', () => {
+    // GIVEN
+    const { stack } = newStack();
+
+    // WHEN
+    const imported = Pipeline.fromPipelineName(stack, 'Imported', 'DailyRetrain');
+
+    // THEN
+    expect(imported.pipelineName).toBe('DailyRetrain');
+    expect(stack.resolve(imported.pipelineArn)).toEqual(LOWER);
+  });
+
+  test('fromPipelineArn lower-cases a mixed-case name in the ARN', () => {
+    // GIVEN
+    const { stack } = newStack();
+
+    // WHEN
+    const imported = Pipeline.fromPipelineArn(stack, 'Imported', 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/DailyRetrain');
+
+    // THEN
+    expect(imported.pipelineArn).toBe('arn:aws:sagemaker:us-east-1:123456789012:pipeline/dailyretrain');
+    expect(imported.pipelineName).toBe('DailyRetrain');
+  });
+
+  test('a pipelineName token, whose case is unknown at synth, draws a warning saying what to do', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const name = new CfnParameter(stack, 'PipelineNameParam', { type: 'String' }).valueAsString;
+
+    // WHEN
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: name });
+    new FailStep(pipeline, 'Stop');
+    Pipeline.fromPipelineName(stack, 'Imported', name);
+
+    // THEN
+    const warning = Match.stringLikeRegexp('pipeline name is a token whose case is unknown at synth.*lower case.*Give a literal lower-case name.*\\[ack: cdk-sagemaker-pipelines:pipelineNameCaseUnknown\\]');
+    Annotations.fromStack(stack).hasWarning('/Stack/Pipeline', warning);
+    Annotations.fromStack(stack).hasWarning('/Stack/Imported', warning);
+  });
+
+  test('property: for any valid name, the ARN is the name lower-cased and PipelineName the name as given', () => {
+    const name = fc.tuple(
+      fc.stringMatching(/^[a-zA-Z0-9]$/),
+      fc.array(fc.tuple(fc.constantFrom('', '-', '--'), fc.stringMatching(/^[a-zA-Z0-9]$/)), { maxLength: 40 }),
+    ).map(([head, rest]) => head + rest.map(([h, c]) => h + c).join(''));
+    fc.assert(fc.property(name, (pipelineName) => {
+      // GIVEN
+      const { stack } = newStack();
+
+      // WHEN
+      const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName });
+
+      // THEN
+      expect(stack.resolve(pipeline.pipelineArn)).toEqual(arnPattern(`:sagemaker:us-east-1:123456789012:pipeline/${pipelineName.toLowerCase()}`));
+      expect(stack.resolve(pipeline.cfnPipeline.pipelineName)).toBe(pipelineName);
+    }), { numRuns: 50 });
   });
 });
 

@@ -298,3 +298,45 @@ describe('PipelineScheduleTarget (EventBridge Scheduler)', () => {
     expect(target.SageMakerPipelineParameters).toBeUndefined();
   });
 });
+
+describe('a mixed-case pipeline name: triggers target and grant the lower-case ARN SageMaker forms', () => {
+  const LOWER_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:pipeline/dailyretrain']] };
+
+  function mixedCase(): { stack: Stack; pipeline: Pipeline } {
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'DailyRetrain' });
+    new FailStep(pipeline, 'Stop', { errorMessage: 'stop' });
+    return { stack, pipeline };
+  }
+
+  function startStatements(stack: Stack): any[] {
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+      .filter((s: any) => s.Action === 'sagemaker:StartPipelineExecution');
+  }
+
+  test('PipelineTarget', () => {
+    // GIVEN
+    const { stack, pipeline } = mixedCase();
+
+    // WHEN
+    rule(stack, new PipelineTarget(pipeline));
+
+    // THEN
+    const ruleResource = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0] as any;
+    expect(ruleResource.Properties.Targets[0].Arn).toEqual(LOWER_ARN);
+    expect(startStatements(stack)).toEqual([{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: LOWER_ARN }]);
+  });
+
+  test('PipelineScheduleTarget', () => {
+    // GIVEN
+    const { stack, pipeline } = mixedCase();
+
+    // WHEN
+    schedule(stack, new PipelineScheduleTarget(pipeline));
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', { Target: { Arn: LOWER_ARN } });
+    expect(startStatements(stack)).toEqual([{ Action: 'sagemaker:StartPipelineExecution', Effect: 'Allow', Resource: LOWER_ARN }]);
+  });
+});

@@ -1,10 +1,17 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { ContainerImage } from './container-image';
+import { IModelPackageGroup, ModelPackageGroup } from './model-package-group';
 import type { Pipeline } from './pipeline';
+import { grantCheckBaselines, grantEmrStep, grantModelCreation, grantRegisterInAnyGroup, queueArnOfUrl } from './private/step-grants';
 import { grantJobActions } from './steps/job-step';
+
+/** Model package group names (CreateModelPackageGroup). */
+const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** SageMaker job-creating step types and the resource type whose actions they need. */
 const JOB_RESOURCE: Record<string, 'processing-job' | 'training-job' | 'hyper-parameter-tuning-job' | 'transform-job' | 'automl-job'> = {
@@ -39,7 +46,9 @@ export abstract class DefinitionSource {
     } catch (e) {
       throw new Error(`DefinitionSource.fromFile: '${filePath}' is not valid JSON (${(e as Error).message}). Save the definition with json.dump(json.loads(pipeline.definition()), f).`);
     }
-    return DefinitionSource.fromObject(parsed as Record<string, unknown>);
+    const source = DefinitionSource.fromObject(parsed as Record<string, unknown>);
+    (source as { _file?: string })._file = filePath;
+    return source;
   }
 
   /**
@@ -65,48 +74,91 @@ export abstract class DefinitionSource {
 
   /**
    * @internal
-   * Grants the pipeline role what running the definition's steps needs, read from the definition:
-   * the job actions of each job step type, `iam:PassRole` (to SageMaker) on every `RoleArn` /
-   * `ExecutionRoleArn`, `lambda:InvokeFunction` on every Lambda step's function, `sqs:SendMessage`
-   * on every callback queue, and the EMR step actions on every EMR cluster.
+   * The file the definition was read from, for messages.
+   */
+  public readonly _file?: string;
+
+  /**
+   * @internal
+   * Grants the pipeline role what running the definition's steps needs: for each step exactly
+   * what the library's own construct for that step type gets (job actions and `iam:PassRole` to
+   * SageMaker on the step's role; model creation; registration in the named group; reading a check
+   * step's group baselines; Lambda invoke; SQS send; the EMR step, cluster, `RunJobFlow` and
+   * EventBridge rule actions with `iam:PassRole` on the EMR roles). Warns, naming the step and the
+   * value, about role ARNs of another account and images or buckets of another region.
    */
   public _grant(pipeline: Pipeline): void {
     const stack = Stack.of(pipeline);
+    const pulledImages = new Set<string>();
     for (const step of collectSteps(this.definition.Steps)) {
       const type = typeof step.Type === 'string' ? step.Type : '';
+      const name = typeof step.Name === 'string' ? step.Name : '(unnamed)';
+      const where = `step '${name}' of the definition${this._file !== undefined ? ` in ${this._file}` : ''}`;
       const args = (typeof step.Arguments === 'object' && step.Arguments !== null ? step.Arguments : {}) as Record<string, unknown>;
       if (JOB_RESOURCE[type] !== undefined) {
         grantJobActions(pipeline, JOB_RESOURCE[type]);
       }
       if (type === 'Model') {
-        pipeline._grantPipelineRole(['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
-          [stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' })]);
+        grantModelCreation(pipeline);
       }
       if (type === 'RegisterModel') {
-        const group = typeof args.ModelPackageGroupName === 'string' && !Token.isUnresolved(args.ModelPackageGroupName) ? args.ModelPackageGroupName : '*';
-        pipeline._grantPipelineRole(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: group }),
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${group}/*` }),
-        ]);
+        const group = args.ModelPackageGroupName;
+        if (isLiteral(group) && (Token.isUnresolved(group) || GROUP_NAME.test(group))) {
+          const id = `ModelPackageGroup${hashOf(group)}`;
+          const imported = (pipeline.node.tryFindChild(id) as IModelPackageGroup | undefined)
+            ?? ModelPackageGroup.fromModelPackageGroupName(pipeline, id, group);
+          imported.grantRegisterModel(pipeline.role);
+        } else if (group !== undefined && !isLiteral(group)) {
+          grantRegisterInAnyGroup(pipeline);
+          Annotations.of(pipeline).addWarningV2('cdk-sagemaker-pipelines:modelPackageGroupNameParameter',
+            `${where}: ModelPackageGroupName is not a literal name, so the pipeline role may register models in every model package group of this account and region. Give the group's name in the definition to limit it to one group.`);
+        }
+      }
+      if (type === 'RegisterModel') {
+        // CreateModelPackage checks that the caller can pull the images, as RegisterModelStep grants.
+        const inference = isObject(args.InferenceSpecification) ? args.InferenceSpecification : {};
+        for (const container of Array.isArray(inference.Containers) ? inference.Containers : []) {
+          const image = isObject(container) ? container.Image : undefined;
+          if (isLiteral(image) && !pulledImages.has(image)) {
+            pulledImages.add(image);
+            ContainerImage.fromRegistry(image).bind(pipeline, pipeline.role);
+          }
+        }
+      }
+      if ((type === 'QualityCheck' || type === 'ClarifyCheck') && step.ModelPackageGroupName !== undefined && step.ModelPackageGroupName !== null) {
+        const group = step.ModelPackageGroupName;
+        grantCheckBaselines(pipeline, isLiteral(group) ? group : undefined);
       }
       if (type === 'Lambda' && typeof step.FunctionArn === 'string') {
         pipeline._grantPipelineRole(['lambda:InvokeFunction'], [step.FunctionArn]);
       }
       if (type === 'Callback' && typeof step.SqsQueueUrl === 'string') {
-        const match = /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/(\d{12})\/([^/]+)$/.exec(step.SqsQueueUrl);
-        if (match) {
-          pipeline._grantPipelineRole(['sqs:SendMessage'], [`arn:${stack.partition}:sqs:${match[1]}:${match[2]}:${match[3]}`]);
+        const queueArn = Token.isUnresolved(step.SqsQueueUrl) ? queueOfApp(pipeline, step.SqsQueueUrl)?.queueArn : queueArnOfUrl(step.SqsQueueUrl);
+        if (queueArn !== undefined) {
+          pipeline._grantPipelineRole(['sqs:SendMessage'], [queueArn]);
+        } else {
+          Annotations.of(pipeline).addWarningV2('cdk-sagemaker-pipelines:importedQueueUnknown',
+            `${where}: SqsQueueUrl is neither an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>) nor the URL of a queue of this app, so the pipeline role is not granted sqs:SendMessage on it. Put the queue's literal URL (or queue.queueUrl) in the definition, or grant sqs:SendMessage yourself.`);
         }
       }
-      if (type === 'EMR' && typeof args.ClusterId === 'string') {
-        pipeline._grantPipelineRole(['elasticmapreduce:AddJobFlowSteps', 'elasticmapreduce:DescribeStep', 'elasticmapreduce:CancelSteps', 'elasticmapreduce:ListSteps'],
-          [stack.formatArn({ service: 'elasticmapreduce', resource: 'cluster', resourceName: args.ClusterId })]);
+      if (type === 'EMR') {
+        if (isObject(args.ClusterConfig)) {
+          grantEmrStep(pipeline, { kind: 'newCluster', clusterConfig: args.ClusterConfig }, pipeline, where);
+        } else if (args.ClusterId !== undefined) {
+          grantEmrStep(pipeline, {
+            kind: 'cluster',
+            clusterId: isLiteral(args.ClusterId) ? args.ClusterId : undefined,
+            executionRoleArn: isLiteral(args.ExecutionRoleArn) ? args.ExecutionRoleArn : undefined,
+          }, pipeline, where);
+        }
+      } else {
+        for (const roleArn of collectRoleArns(args)) {
+          const id = `PassedRole${hashOf(roleArn)}`;
+          const role = (pipeline.node.tryFindChild(id) as iam.IRole | undefined) ?? iam.Role.fromRoleArn(pipeline, id, roleArn, { mutable: false });
+          pipeline._grantPassRole(role);
+        }
       }
-      for (const roleArn of collectRoleArns(args)) {
-        const id = `PassedRole${hashOf(roleArn)}`;
-        const role = (pipeline.node.tryFindChild(id) as iam.IRole | undefined) ?? iam.Role.fromRoleArn(pipeline, id, roleArn, { mutable: false });
-        pipeline._grantPassRole(role);
-      }
+      warnAboutPlacement(pipeline, stack, where, step);
     }
   }
 }
@@ -170,4 +222,83 @@ function collectRoleArns(args: Record<string, unknown>): string[] {
 
 function hashOf(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** The queue of this app whose URL is `url` (a token), if any. */
+function queueOfApp(pipeline: Pipeline, url: string): sqs.IQueue | undefined {
+  return pipeline.node.root.node.findAll().find((c): c is sqs.Queue => c instanceof sqs.QueueBase && c.queueUrl === url);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A string known at synth (no pipeline expression; CloudFormation tokens allowed). */
+function isLiteral(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/...` image URIs. */
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\//;
+/** A region code inside a bucket name, as the SageMaker SDK's default bucket `sagemaker-<region>-<account>` has. */
+const REGION_IN_NAME = /(?:^|[-.])((?:af|ap|ca|cn|eu|il|me|mx|sa|us)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d)(?=[-.]|$)/;
+/** Role ARNs. */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\//;
+
+/**
+ * Warns about values a deployment in this stack's account and region cannot use: a role of
+ * another account (IAM passes roles only within the account), an ECR image of another region, and
+ * an S3 bucket named for another region (the SageMaker SDK's `sagemaker-<region>-<account>`); jobs
+ * fail on those at run time. Nothing is said when the stack's account or region is unknown at synth.
+ */
+function warnAboutPlacement(pipeline: Pipeline, stack: Stack, where: string, step: Record<string, unknown>): void {
+  const account = Token.isUnresolved(stack.account) ? undefined : stack.account;
+  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const seen = new Set<string>();
+  const warn = (id: string, message: string): void => {
+    if (!seen.has(message)) {
+      seen.add(message);
+      Annotations.of(pipeline).addWarningV2(id, message);
+    }
+  };
+  const visit = (value: unknown, at: string): void => {
+    if (typeof value === 'string') {
+      if (Token.isUnresolved(value)) {
+        return;
+      }
+      const role = ROLE_ARN.exec(value);
+      if (role && account !== undefined && role[1] !== account) {
+        warn('cdk-sagemaker-pipelines:importedRoleOtherAccount',
+          `${where}: ${at} is the role ${value} of account ${role[1]}, but the pipeline deploys to account ${account}; IAM passes roles only within their account, so the step fails. Replace it with a role of account ${account} (e.g. a role of this app: DefinitionSource.fromObject with role.roleArn in place of the value).`);
+      }
+      const image = ECR_IMAGE.exec(value);
+      if (image && region !== undefined && image[2] !== region) {
+        warn('cdk-sagemaker-pipelines:importedImageOtherRegion',
+          `${where}: ${at} is the image ${value} in region ${image[2]}, but the pipeline deploys to ${region}; SageMaker pulls images from the job's region, so the job fails. Use the image's URI in ${region} (for AWS images, the same repository under the ${region} registry).`);
+      }
+      const bucket = /^s3:\/\/([^/]+)/.exec(value);
+      const bucketRegion = bucket ? REGION_IN_NAME.exec(bucket[1]) : null;
+      if (bucket && bucketRegion && region !== undefined && bucketRegion[1] !== region) {
+        warn('cdk-sagemaker-pipelines:importedBucketOtherRegion',
+          `${where}: ${at} is in bucket ${bucket[1]}, named for region ${bucketRegion[1]}, but the pipeline deploys to ${region}; jobs fail on buckets of another region. Use a bucket in ${region} (e.g. sagemaker-${region}-${account ?? '<account>'}) or a pipeline parameter.`);
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${at}[${i}]`));
+      return;
+    }
+    if (isObject(value)) {
+      for (const [k, v] of Object.entries(value)) {
+        if (k !== 'IfSteps' && k !== 'ElseSteps') {
+          visit(v, `${at}.${k}`);
+        }
+      }
+    }
+  };
+  for (const [key, value] of Object.entries(step)) {
+    if (key !== 'Name' && key !== 'Type') {
+      visit(value, key);
+    }
+  }
 }

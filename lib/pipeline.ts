@@ -183,6 +183,13 @@ export class Pipeline extends PipelineBase {
       throw new Error(`Pipeline ${this.node.path}: maxParallelExecutionSteps must be an integer of at least 1; received ${parallel}. Set it to 1 or more (1 runs steps one at a time), or omit it for no limit.`);
     }
 
+    if (props.definitionSource !== undefined) {
+      const given = [props.parameters !== undefined ? 'parameters' : undefined, props.experimentConfig !== undefined ? 'experimentConfig' : undefined].filter((g) => g !== undefined);
+      if (given.length > 0) {
+        throw new Error(`Pipeline ${this.node.path}: ${given.join(' and ')} cannot be given with definitionSource, which deploys its definition as it is (its own Parameters and PipelineExperimentConfig); received ${given.join(' and ')}. Remove ${given.length > 1 ? 'them' : 'it'}, or change the definition itself${given.includes('parameters') ? ' (its Parameters list)' : ''}${given.includes('experimentConfig') ? ' (its PipelineExperimentConfig)' : ''}.`);
+      }
+    }
+
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Runs the SageMaker pipeline ${this.node.path}`,
@@ -217,6 +224,9 @@ export class Pipeline extends PipelineBase {
 
   /** Declare parameters (in this order, after those already declared). */
   public addParameter(...parameters: Parameter[]): void {
+    if (this.definitionSource !== undefined && parameters.length > 0) {
+      throw new Error(`Pipeline ${this.node.path}: addParameter cannot be used on a pipeline with a definitionSource, which deploys its definition as it is; received ${parameters.map((p) => (p instanceof Parameter ? `'${p.name}'` : String(p))).join(', ')}. Add the parameter to the definition's Parameters instead.`);
+    }
     for (const parameter of parameters) {
       if (!(parameter instanceof Parameter)) {
         throw new Error(`Pipeline ${this.node.path}: addParameter accepts ParameterString, ParameterInteger, ParameterFloat or ParameterBoolean; received ${String(parameter)}.`);
@@ -468,7 +478,10 @@ export class Pipeline extends PipelineBase {
       if (steps.length > 0) {
         return [`pipeline ${this.pipelineName} has a definitionSource and also step constructs (${steps.map((s) => s.node.path).join(', ')}); a pipeline takes one or the other. Remove the steps, or drop definitionSource and build the pipeline from steps.`];
       }
-      return validateDefinition(this.definitionSource.definition).map((problem) => describeProblem(problem, new Map()));
+      const source = this.definitionSource;
+      const origin = source._file !== undefined ? `the definition in file ${source._file}` : 'the definition given to DefinitionSource.fromObject';
+      return validateDefinition(source.definition).map((problem) =>
+        `${origin} is refused: ${problem.stepName !== undefined ? `step '${problem.stepName}', ` : ''}JSON path $${problem.path === '' ? '' : problem.path.startsWith('[') ? problem.path : `.${problem.path}`}: ${problem.message}`);
     }
     if (steps.length === 0) {
       return [`pipeline ${this.pipelineName} has no steps; add at least one, e.g. new ProcessingStep(pipeline, 'Preprocess', {...}).`];

@@ -176,7 +176,7 @@ describe('literal values are checked against the model constraints', () => {
   describe('pattern', () => {
     test('an environment variable name', () => expectProblem(
       (d) => { args(d, PREP).Environment['MY-VAR'] = 'x'; },
-      "Steps[0].Arguments.Environment['MY-VAR']", /key "MY-VAR" must match the pattern \[a-zA-Z_\]\[a-zA-Z0-9_\]\* \(the whole value\); received "MY-VAR"\. Change it to match\./));
+      "Steps[0].Arguments.Environment['MY-VAR']", /key "MY-VAR" must match the pattern \[a-zA-Z_\]\[a-zA-Z0-9_\]\* \(the whole value\); received "MY-VAR"\. It should start with a letter or underscore and hold only letters, digits and underscores, e\.g\. "MY_VAR"\./));
 
     test('a role ARN', () => expectProblem(
       (d) => { args(d, TRAIN).RoleArn = 'SageMakerJobRole-name-only'; },
@@ -189,6 +189,22 @@ describe('literal values are checked against the model constraints', () => {
     test('a model data URL', () => expectProblem(
       (d) => { args(d, MODEL).PrimaryContainer.ModelDataUrl = 'ftp://bucket/model.tar.gz'; },
       'Steps[3].Arguments.PrimaryContainer.ModelDataUrl', /must match the pattern \(https\|s3\)/));
+
+    test('an upper-case S3:// scheme says to write it in lower case', () => expectProblem(
+      (d) => { args(d, MODEL).PrimaryContainer.ModelDataUrl = 'S3://bucket/model.tar.gz'; },
+      'Steps[3].Arguments.PrimaryContainer.ModelDataUrl', /Write the scheme in lower case: s3:\/\/ in lower case \(e\.g\. "s3:\/\/bucket\/model\.tar\.gz"\)\./));
+
+    test('a non-S3 URI says what an S3 URI looks like', () => expectProblem(
+      (d) => { args(d, MODEL).PrimaryContainer.ModelDataUrl = 'bucket/model.tar.gz'; },
+      'Steps[3].Arguments.PrimaryContainer.ModelDataUrl', /It should be an S3 URI: s3:\/\/ in lower case, then the bucket and the key, e\.g\. "s3:\/\/my-bucket\/path\/data\.csv"/));
+
+    test('a placeholder role ARN says to put a role ARN in its place', () => expectProblem(
+      (d) => { args(d, TRAIN).RoleArn = '<SAGEMAKER_ROLE_ARN>'; },
+      'Steps[1].Arguments.RoleArn', /It should be a role ARN such as arn:aws:iam::123456789012:role\/SageMakerRole, not a placeholder: put the real ARN/));
+
+    test('a role name where an ARN belongs says what a role ARN looks like', () => expectProblem(
+      (d) => { args(d, TRAIN).RoleArn = 'SageMakerJobRole-name-only'; },
+      'Steps[1].Arguments.RoleArn', /It should be a role ARN such as arn:aws:iam::123456789012:role\/SageMakerRole\.$/));
   });
 
   describe('numeric range', () => {

@@ -168,3 +168,17 @@ export function grantRegisterInAnyGroup(pipeline: Pipeline): void {
 function caseVariants(name: string): string[] {
   return Token.isUnresolved(name) || name === name.toLowerCase() ? [name] : [name.toLowerCase(), name];
 }
+
+/** SQS queue URLs: `https://sqs.<region>.amazonaws.com/<account>/<name>` (or the legacy `<region>.queue` host). */
+const QUEUE_URL = /^https:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(\.cn)?\/(\d{12})\/([A-Za-z0-9_-]{1,75}(?:\.fifo)?)$/;
+
+/** The ARN of the queue at a literal SQS queue URL; undefined when `url` is no queue URL. */
+export function queueArnOfUrl(url: string): string | undefined {
+  const match = QUEUE_URL.exec(url);
+  if (!match) {
+    return undefined;
+  }
+  const region = match[1] ?? match[2];
+  const partition = match[3] !== undefined || region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+  return `arn:${partition}:sqs:${region}:${match[4]}:${match[5]}`;
+}

@@ -5,6 +5,7 @@ import {
   _checkInputs, _checkOutputs, _createOutputTree, _declaredOutput, _renderOutputs, LambdaOutput, LambdaOutputType, OutputsOf, OutputStepProperties,
 } from './lambda-step';
 import { CacheableStepProps, Step } from './step';
+import { queueArnOfUrl } from '../private/step-grants';
 
 /** An output of a Callback step: a value the callback's `SendPipelineExecutionStepSuccess` reports. */
 export type CallbackOutput = LambdaOutput;
@@ -110,20 +111,16 @@ export class CallbackStep<const T extends readonly CallbackOutput[] = readonly C
 }
 
 /**
- * Queue URL forms: `https://sqs.<region>.amazonaws.com[.cn]/<account>/<name>` and the legacy
- * `https://<region>.queue.amazonaws.com[.cn]/<account>/<name>`.
+ * The ARN of the queue at `url`. Queue URL forms: `https://sqs.<region>.amazonaws.com[.cn]/<account>/<name>`
+ * and the legacy `https://<region>.queue.amazonaws.com[.cn]/<account>/<name>`.
  */
-const QUEUE_URL = /^https:\/\/(?:sqs\.([a-z0-9-]+)|([a-z0-9-]+)\.queue)\.amazonaws\.com(\.cn)?\/(\d{12})\/([A-Za-z0-9_-]{1,75}(?:\.fifo)?)$/;
-
 function queueArnFromUrl(step: Step, url: string): string {
   if (Token.isUnresolved(url)) {
     throw new Error(`CallbackStep ${step.node.path}: queueUrl is a token (${url}), so the queue's ARN cannot be derived for the pipeline role's sqs:SendMessage grant. Pass queue instead (the sqs.Queue, or sqs.Queue.fromQueueArn(this, 'Queue', arn)).`);
   }
-  const match = QUEUE_URL.exec(url);
-  if (!match) {
+  const arn = queueArnOfUrl(url);
+  if (arn === undefined) {
     throw new Error(`CallbackStep ${step.node.path}: queueUrl '${url}' is not an SQS queue URL; expected https://sqs.<region>.amazonaws.com/<account>/<queue name>. Pass the queue's URL, or queue (an sqs.IQueue).`);
   }
-  const region = match[1] ?? match[2];
-  const partition = match[3] !== undefined || region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  return `arn:${partition}:sqs:${region}:${match[4]}:${match[5]}`;
+  return arn;
 }

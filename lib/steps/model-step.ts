@@ -1,10 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RetryableStepProps, Step } from './step';
 import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer } from '../model';
 import { JobVpc } from '../private/job-vpc';
+import { grantModelCreation } from '../private/step-grants';
 import { createPropertyTree, ModelProperties } from '../properties';
 
 /**
@@ -113,10 +113,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
     // IAM: the pipeline role creates the model and passes its role.
     this.executionRole = props.executionRole ?? this.pipeline.defaultJobRole;
     this.pipeline._grantPassRole(this.executionRole);
-    this.pipeline._grantPipelineRole(
-      ['sagemaker:CreateModel', 'sagemaker:DescribeModel', 'sagemaker:AddTags'],
-      [Stack.of(this).formatArn({ service: 'sagemaker', resource: 'model', resourceName: '*' })],
-    );
+    grantModelCreation(this.pipeline);
 
     // VPC
     this.jobVpc = JobVpc.bind(this, props, {

@@ -5,6 +5,7 @@ import { InstanceType } from '../instance-type';
 import { bindModelContainer, checkContainers, checkS3UriProp, ModelContainer } from '../model';
 import { IModelPackageGroup, ModelPackageGroup } from '../model-package-group';
 import { expressionOf } from '../private/expression';
+import { grantRegisterInAnyGroup } from '../private/step-grants';
 import { createPropertyTree, ModelPackageProperties } from '../properties';
 
 /**
@@ -355,14 +356,7 @@ export class RegisterModelStep extends Step {
       const name = props.modelPackageGroupName!;
       this.modelPackageGroupName = name;
       if (expressionOf(name) !== undefined) {
-        const stack = Stack.of(this);
-        this.pipeline._grantPipelineRole(['sagemaker:CreateModelPackage'], [
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: '*' }),
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
-        ]);
-        this.pipeline._grantPipelineRole(['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
-        ]);
+        grantRegisterInAnyGroup(this.pipeline);
         Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:modelPackageGroupNameParameter',
           'modelPackageGroupName is a pipeline parameter, so the pipeline role may register models in every model package group of this account and region. Give a fixed name or a ModelPackageGroup to limit it to one group.');
       } else {

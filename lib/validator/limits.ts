@@ -164,7 +164,7 @@ export function checkValueConstraint(
     }
     const regexp = pattern === undefined ? undefined : compilePattern(pattern);
     if (regexp !== undefined && !regexp.test(value)) {
-      ctx.add(path, `${what} must match the pattern ${pattern} (the whole value); received ${received(value)}. Change it to match.`, step);
+      ctx.add(path, `${what} must match the pattern ${pattern} (the whole value); received ${received(value)}. ${explainPattern(pattern!, value)}`, step);
     }
   } else if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < NUMBER_TOKEN_MAGNITUDE) {
     const { min, max } = constraint;
@@ -212,4 +212,42 @@ export function checkMapEntries(
       checkValueConstraint(ctx, key, constraint.keys, child(path, key), `${what} key "${key.length > 60 ? `${key.slice(0, 57)}...` : key}"`, step);
     }
   }
+}
+
+/** A value that looks like a placeholder left in a template: `<role-arn>`, `${ROLE}`, `{{role}}`, `YOUR_ROLE`, `TODO`. */
+const PLACEHOLDER_VALUE = /^<.*>$|^\$\{.*\}$|^\{\{.*\}\}$|^(?:your|my)[-_ ]?(?:sagemaker[-_ ]?)?(?:execution[-_ ]?)?(?:role|bucket|account|arn|region)|^(?:todo|tbd|changeme|replace[-_ ]?me|xxx+)$|placeholder/i;
+
+/**
+ * What a value that fails `pattern` should look like, in words, with an example; specific
+ * mistakes (an upper-case `S3://`, a placeholder where an ARN belongs) are named.
+ */
+export function explainPattern(pattern: string, value: string): string {
+  const placeholder = PLACEHOLDER_VALUE.test(value.trim());
+  if (pattern.startsWith('(https|s3)://')) {
+    if (/^(s3|https):\/\//i.test(value) && !/^(s3|https):\/\//.test(value)) {
+      return `Write the scheme in lower case: s3:// in lower case (e.g. ${JSON.stringify(value.replace(/^(s3|https):\/\//i, (m) => m.toLowerCase()))}).`;
+    }
+    return 'It should be an S3 URI: s3:// in lower case, then the bucket and the key, e.g. "s3://my-bucket/path/data.csv" (or an https:// URL of an S3 object).';
+  }
+  const arn = /^\(?arn:aws\[a-z\\-\]\*:([a-z0-9-]+):.*?:([a-z-]+)[/:]/.exec(pattern);
+  if (arn) {
+    const [, service, resource] = arn;
+    const example = service === 'iam'
+      ? `arn:aws:iam::123456789012:${resource}/SageMakerRole`
+      : `arn:aws:${service}:us-east-1:123456789012:${resource}/my-${resource}`;
+    const article = /^[aeiou]/.test(resource) ? 'an' : 'a';
+    return `It should be ${service === 'iam' ? `${article} ${resource === 'role' ? 'role' : resource} ARN` : `${article} ${service} ${resource} ARN`} such as ${example}${placeholder ? ', not a placeholder: put the real ARN (or a CloudFormation value of this app) in its place' : ''}.`;
+  }
+  const name = /^\[a-zA-Z0-9\]\(-\*\[a-zA-Z0-9\]\)(?:\{0,(\d+)\}|\*)$/.exec(pattern);
+  if (name) {
+    const max = name[1] !== undefined ? Number(name[1]) + 1 : undefined;
+    return `It should be ${max !== undefined ? `1-${max}` : 'one or more'} letters and digits, with hyphens only between them (no spaces, underscores or dots), e.g. ${JSON.stringify(value.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'my-name')}.`;
+  }
+  if (pattern.startsWith('[a-zA-Z_][a-zA-Z0-9_]')) {
+    return `It should start with a letter or underscore and hold only letters, digits and underscores, e.g. ${JSON.stringify(value.replace(/[^a-zA-Z0-9_]+/g, '_').replace(/^(?=\d)/, '_'))}.`;
+  }
+  if (placeholder) {
+    return `${JSON.stringify(value)} looks like a placeholder left in the definition; put the real value in its place.`;
+  }
+  return 'Change it to match.';
 }

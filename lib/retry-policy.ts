@@ -73,6 +73,8 @@ export interface SageMakerJobRetryPolicyProps extends RetryOptions {
  *
  * `RetryPolicy.step` retries failures of the pipeline service; `RetryPolicy.sageMakerJob` retries
  * failures of the job the step launched, and is accepted only by steps that launch SageMaker jobs.
+ * Options out of range are refused by the step the policy is given to, with the step's construct
+ * path and the policy's place in `retryPolicies`.
  */
 export abstract class RetryPolicy {
   /** Retry failures of the pipeline service (`Step.SERVICE_FAULT`, `Step.THROTTLING`). */
@@ -90,45 +92,57 @@ export abstract class RetryPolicy {
 
   /** @internal the `RetryPolicies` entry */
   public abstract _render(): Record<string, unknown>;
+
+  /**
+   * @internal
+   * What is wrong with the options, reported by the step the policy is given to (with its construct
+   * path) rather than thrown where the policy is created, inside the step's props.
+   */
+  public abstract readonly _problems: string[];
 }
 
 class ConcreteRetryPolicy extends RetryPolicy {
+  /** @internal */
+  public readonly _problems: string[] = [];
   private readonly rendered: Record<string, unknown>;
 
   constructor(public readonly policyKind: 'step' | 'sageMakerJob', exceptionTypes: readonly string[], options: RetryOptions, allowed: readonly string[]) {
     super();
     const factory = `RetryPolicy.${policyKind}`;
-    if (exceptionTypes.length === 0) {
-      throw new Error(`${factory} needs at least one exception type; choose from ${allowed.join(', ')}.`);
+    const problem = (message: string): void => {
+      this._problems.push(message);
+    };
+    if (!Array.isArray(exceptionTypes) || exceptionTypes.length === 0) {
+      problem(`${factory} needs at least one exception type; choose from ${allowed.join(', ')}.`);
     }
-    for (const type of exceptionTypes) {
+    for (const type of Array.isArray(exceptionTypes) ? exceptionTypes : []) {
       if (!allowed.includes(type)) {
-        throw new Error(`${factory} does not retry '${type}'; it accepts ${allowed.join(', ')}.`);
+        problem(`${factory} does not retry '${type}'; it accepts ${allowed.join(', ')}.`);
       }
     }
     const intervalSeconds = options.interval?.toSeconds() ?? 1;
     if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 43200) {
-      throw new Error(`${factory} interval must be whole seconds between 1 second and 12 hours; received ${intervalSeconds} seconds.`);
+      problem(`${factory} interval must be whole seconds between 1 second and 12 hours; received ${intervalSeconds} seconds.`);
     }
     const backoffRate = options.backoffRate ?? 2;
     if (Token.isUnresolved(backoffRate) || !Number.isFinite(backoffRate) || backoffRate < 0) {
-      throw new Error(`${factory} backoffRate must be a number of at least 0; received ${backoffRate}. Use e.g. backoffRate: 2 (each wait twice the previous), or omit it for the default.`);
+      problem(`${factory} backoffRate must be a number of at least 0; received ${backoffRate}. Use e.g. backoffRate: 2 (each wait twice the previous), or omit it for the default.`);
     }
     if (options.maxAttempts !== undefined && options.expireAfter !== undefined) {
-      throw new Error(`${factory} takes maxAttempts or expireAfter, not both (the service stops at whichever it is given); remove one.`);
+      problem(`${factory} takes maxAttempts or expireAfter, not both (the service stops at whichever it is given); remove one.`);
     }
     if (options.maxAttempts !== undefined && (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1 || options.maxAttempts > 20)) {
-      throw new Error(`${factory} maxAttempts must be an integer from 1 to 20; received ${options.maxAttempts}. Use an integer in that range, e.g. maxAttempts: ${Math.min(20, Math.max(1, Math.round(Number(options.maxAttempts)) || 1))}, or use expireAfter to retry for a length of time instead.`);
+      problem(`${factory} maxAttempts must be an integer from 1 to 20; received ${options.maxAttempts}. Use an integer in that range, e.g. maxAttempts: ${Math.min(20, Math.max(1, Math.round(Number(options.maxAttempts)) || 1))}, or use expireAfter to retry for a length of time instead.`);
     }
     let expireAfterMin: number | undefined;
     if (options.expireAfter !== undefined) {
       expireAfterMin = options.expireAfter.toMinutes();
       if (expireAfterMin < 0 || expireAfterMin > 14400) {
-        throw new Error(`${factory} expireAfter must be at most 14,400 minutes (10 days); received ${expireAfterMin} minutes.`);
+        problem(`${factory} expireAfter must be at most 14,400 minutes (10 days); received ${expireAfterMin} minutes.`);
       }
     }
     this.rendered = {
-      ExceptionType: [...exceptionTypes],
+      ExceptionType: Array.isArray(exceptionTypes) ? [...exceptionTypes] : [],
       IntervalSeconds: intervalSeconds,
       BackoffRate: backoffRate,
       ...(options.maxAttempts !== undefined ? { MaxAttempts: options.maxAttempts } : {}),

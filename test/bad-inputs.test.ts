@@ -245,21 +245,21 @@ const CASES: BadInput[] = [
   },
   {
     name: 'a retry policy with 21 attempts',
-    build: () => { RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], maxAttempts: 21 }); },
-    expected: /maxAttempts must be an integer from 1 to 20; received 21/,
-    where: 'RetryPolicy.step',
+    build: (app) => { training(pipelineOf(app), 'Train', { retryPolicies: [RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], maxAttempts: 21 })] }); },
+    expected: /retryPolicies\[0\] is invalid: RetryPolicy.step maxAttempts must be an integer from 1 to 20; received 21/,
+    where: 'Stack/Pipeline/Train',
   },
   {
     name: 'a retry policy with both maxAttempts and expireAfter',
-    build: () => { RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], maxAttempts: 2, expireAfter: Duration.hours(1) }); },
+    build: (app) => { training(pipelineOf(app), 'Train', { retryPolicies: [RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], maxAttempts: 2, expireAfter: Duration.hours(1) })] }); },
     expected: /takes maxAttempts or expireAfter, not both .*; remove one/,
-    where: 'RetryPolicy.step',
+    where: 'Stack/Pipeline/Train',
   },
   {
     name: 'a retry policy without exception types',
-    build: () => { RetryPolicy.sageMakerJob({ exceptionTypes: [] }); },
+    build: (app) => { training(pipelineOf(app), 'Train', { retryPolicies: [RetryPolicy.sageMakerJob({ exceptionTypes: [] })] }); },
     expected: /needs at least one exception type; choose from/,
-    where: 'RetryPolicy.sageMakerJob',
+    where: 'Stack/Pipeline/Train',
   },
   {
     name: 'a cache expiry that is not an ISO-8601 duration',

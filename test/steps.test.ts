@@ -872,21 +872,50 @@ describe('retry policies', () => {
     [{ maxAttempts: 2.5 }, /RetryPolicy.step maxAttempts must be an integer from 1 to 20; received 2.5/],
     [{ expireAfter: Duration.minutes(14401) }, /RetryPolicy.step expireAfter must be at most 14,400 minutes \(10 days\); received 14401 minutes/],
     [{ maxAttempts: 3, expireAfter: Duration.minutes(10) }, /RetryPolicy.step takes maxAttempts or expireAfter, not both/],
-  ])('%p is refused', (options, message) => {
-    // GIVEN / WHEN / THEN
-    expect(() => RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], ...options })).toThrow(message);
+  ])('%p is refused by the step it is given to, with the step\'s path', (options, message) => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = newPipeline(stack);
+
+    // WHEN / THEN
+    expect(() => processing(pipeline, 'Prep', { retryPolicies: [RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING], ...options })] }))
+      .toThrow(new RegExp(`^ProcessingStep Stack/Pipeline/Prep: retryPolicies\\[0\\] is invalid: ${message.source}`));
+  });
+
+  test('ACCEPTANCE: RetryPolicy.sageMakerJob({ maxAttempts: 21 }) inside a step\'s props names the step and the policy', () => {
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = newPipeline(stack);
+
+    // WHEN / THEN
+    expect(() => training(pipeline, 'Train', {
+      retryPolicies: [
+        RetryPolicy.step({ exceptionTypes: [StepExceptionType.THROTTLING] }),
+        RetryPolicy.sageMakerJob({ exceptionTypes: [SageMakerJobExceptionType.CAPACITY_ERROR], maxAttempts: 21 }),
+      ],
+    })).toThrow(/^TrainingStep Stack\/Pipeline\/Train: retryPolicies\[1\] is invalid: RetryPolicy.sageMakerJob maxAttempts must be an integer from 1 to 20; received 21/);
   });
 
   test('empty exception types are refused', () => {
-    // GIVEN / WHEN / THEN
-    expect(() => RetryPolicy.step({ exceptionTypes: [] })).toThrow(/RetryPolicy.step needs at least one exception type; choose from Step.SERVICE_FAULT, Step.THROTTLING/);
-    expect(() => RetryPolicy.sageMakerJob({ exceptionTypes: [] })).toThrow(/RetryPolicy.sageMakerJob needs at least one exception type/);
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = newPipeline(stack);
+
+    // WHEN / THEN
+    expect(() => processing(pipeline, 'A', { retryPolicies: [RetryPolicy.step({ exceptionTypes: [] })] }))
+      .toThrow(/Stack\/Pipeline\/A: retryPolicies\[0\] is invalid: RetryPolicy.step needs at least one exception type; choose from Step.SERVICE_FAULT, Step.THROTTLING/);
+    expect(() => processing(pipeline, 'B', { retryPolicies: [RetryPolicy.sageMakerJob({ exceptionTypes: [] })] }))
+      .toThrow(/Stack\/Pipeline\/B: retryPolicies\[0\] is invalid: RetryPolicy.sageMakerJob needs at least one exception type/);
   });
 
   test('an exception type of the other kind is refused', () => {
-    // GIVEN / WHEN / THEN
-    expect(() => RetryPolicy.step({ exceptionTypes: [SageMakerJobExceptionType.CAPACITY_ERROR as any] }))
-      .toThrow(/RetryPolicy.step does not retry 'SageMaker.CAPACITY_ERROR'; it accepts Step.SERVICE_FAULT, Step.THROTTLING/);
+    // GIVEN
+    const { stack } = newStack();
+    const pipeline = newPipeline(stack);
+
+    // WHEN / THEN
+    expect(() => processing(pipeline, 'Prep', { retryPolicies: [RetryPolicy.step({ exceptionTypes: [SageMakerJobExceptionType.CAPACITY_ERROR as any] })] }))
+      .toThrow(/Stack\/Pipeline\/Prep: retryPolicies\[0\] is invalid: RetryPolicy.step does not retry 'SageMaker.CAPACITY_ERROR'; it accepts Step.SERVICE_FAULT, Step.THROTTLING/);
   });
 });
 

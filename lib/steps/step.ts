@@ -143,7 +143,10 @@ export abstract class Step extends Construct implements IStepLike {
     if (retryPolicies.length > 0 && capabilities.retry === 'none') {
       throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
     }
-    for (const policy of retryPolicies) {
+    for (const [i, policy] of retryPolicies.entries()) {
+      if (policy._problems.length > 0) {
+        throw new Error(`${kind} ${this.node.path}: retryPolicies[${i}] is invalid: ${policy._problems.join(' ')}`);
+      }
       if (policy.policyKind === 'sageMakerJob' && capabilities.retry !== 'all') {
         throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);
       }

@@ -21,8 +21,8 @@ export interface StepOutputs {
   readonly type: string;
   /** The step's properties (its `Describe*` response, `Outcome`, `OutputParameters`, ...). */
   readonly properties: Record<string, unknown>;
-  /** The step's `PropertyFiles` declarations (Processing steps). */
-  readonly propertyFiles: ReadonlyArray<Record<string, unknown>>;
+  /** The step object of the definition (its `PropertyFiles`, `OutputParameters` declarations). */
+  readonly declaration: Readonly<Record<string, unknown>>;
 }
 
 /** Everything expressions can read during one execution. */
@@ -140,11 +140,18 @@ export class Resolver {
         if (found.value === undefined || found.value === null) {
           throw new StepExecutionError(`${get} is undefined.${this.undefinedHint(stepName, outputs.type, propertyPath)}`);
         }
-        return found;
+        return { value: found.value, float: found.float || this.isFloatOutput(outputs, propertyPath) };
       }
       default:
         throw new StepExecutionError(`${get} is undefined.`);
     }
+  }
+
+  /** Whether `propertyPath` is a Lambda or Callback output declared with OutputType Float. */
+  private isFloatOutput(outputs: StepOutputs, propertyPath: string): boolean {
+    const output = /^OutputParameters\['([^']*)'\]$/.exec(propertyPath);
+    const declared = outputs.declaration.OutputParameters;
+    return output !== null && Array.isArray(declared) && declared.some((o) => isObject(o) && o.OutputName === output[1] && o.OutputType === 'Float');
   }
 
   private undefinedHint(stepName: string, type: string, propertyPath: string): string {
@@ -198,7 +205,8 @@ export class Resolver {
       return given[fileName];
     }
     const outputs = this.context.steps.get(stepName);
-    const declaration = outputs?.propertyFiles.find((f) => f.PropertyFileName === fileName);
+    const files = outputs?.declaration.PropertyFiles;
+    const declaration = Array.isArray(files) ? files.filter(isObject).find((f) => f.PropertyFileName === fileName) : undefined;
     let uri: string | undefined;
     if (outputs !== undefined && declaration !== undefined) {
       const found = lookupProperty(outputs.properties, `ProcessingOutputConfig.Outputs['${String(declaration.OutputName)}'].S3Output.S3Uri`).value;

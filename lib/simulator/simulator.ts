@@ -56,7 +56,7 @@ export function simulate(source: SimulationSource, options: SimulationOptions = 
   const problems = validateDefinition(definition);
   if (problems.length > 0) {
     const listed = problems.slice(0, 3).map((p) => `${p.path || '(definition)'}: ${p.message}`).join(' | ');
-    throw new SimulationInputError(`the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}, so the service would refuse it: ${listed}${problems.length > 3 ? ' | ...' : ''}. Fix them first (\`cdk-sagemaker-pipelines validate\` lists every one).`);
+    throw new SimulationInputError(`the definition has ${problems.length} problem${problems.length === 1 ? '' : 's'}, so the service would refuse it: ${listed}${problems.length > 3 ? ' | ...' : ''} Fix them first (\`cdk-sagemaker-pipelines validate\` lists every one).`);
   }
   return new Execution(definition, loaded.pipelineName, loaded.maxParallelExecutionSteps, options).run();
 }
@@ -129,7 +129,7 @@ class Execution {
         if (result.status === 'Failed') {
           failure ??= node.type === 'Fail' ? result.failureReason ?? '' : `Step ${node.name} failed: ${result.failureReason}`;
         } else {
-          this.outputs.set(node.name, { type: node.type, properties: result.properties ?? {}, propertyFiles: propertyFilesOf(node) });
+          this.outputs.set(node.name, { type: node.type, properties: result.properties ?? {}, declaration: node.info.step });
           finished.push(index);
         }
       }

@@ -1,0 +1,123 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { SimulationOptions, SimulationTrace, simulate } from '../lib';
+
+/**
+ * Every example app (found on disk, so a new example is covered without editing this file) is
+ * simulated; an example with condition steps is simulated once per branch, and together its runs
+ * must take both branches of every condition. Steps other than Fail steps must not fail.
+ */
+
+const examplesDir = path.join(__dirname, '..', 'examples');
+const examples = fs.readdirSync(examplesDir).filter((name) => fs.existsSync(path.join(examplesDir, name, 'app.ts'))).sort();
+
+const evaluation = (mse: number) => ({ regression_metrics: { mse: { value: mse } } });
+const bestCandidate = {
+  BestCandidate: {
+    InferenceContainers: [{
+      Image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/autopilot:ensemble',
+      ModelDataUrl: 's3://bucket/automl/model.tar.gz',
+      Environment: {
+        MODEL_NAME: 'ensemble',
+        SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT: 'text/csv',
+        SAGEMAKER_INFERENCE_OUTPUT: 'predicted_label',
+        SAGEMAKER_INFERENCE_SUPPORTED: 'predicted_label,probability',
+        SAGEMAKER_PROGRAM: 'tabular_serve.py',
+        SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/model/code',
+      },
+    }],
+  },
+};
+
+/** The runs of each example that needs outside-world inputs: one per condition branch. */
+const RUNS: Record<string, SimulationOptions[]> = {
+  'abalone': [
+    { steps: { AbaloneEval: { propertyFiles: { EvaluationReport: evaluation(3.1) } } } },
+    { steps: { AbaloneEval: { propertyFiles: { EvaluationReport: evaluation(7.5) } } } },
+  ],
+  'conditions': [
+    { steps: { Evaluate: { propertyFiles: { EvaluationReport: evaluation(2) } } } },
+    { steps: { Evaluate: { propertyFiles: { EvaluationReport: evaluation(6.5) } } } },
+  ],
+  'automl': [
+    { steps: { AutoML: { metrics: { F1: 0.82 }, properties: bestCandidate } } },
+    { steps: { AutoML: { metrics: { F1: 0.5 } } } },
+  ],
+  'callback-approval': [
+    { steps: { Train: { metrics: { 'validation:rmse': 1.9 } }, Approve: { outputParameters: { approved: 'yes', reviewer: 'ana' } } } },
+  ],
+  'lambda-connected': [
+    { steps: { Prep: { outputParameters: { train_path: 's3://bucket/train/', rows: '1200' } } } },
+  ],
+};
+
+function stacksOf(name: string): Stack[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const example = require(path.join(examplesDir, name, 'app.ts')) as { createApp: (app: App) => App };
+  const app = example.createApp(new App());
+  return app.node.children.filter((c): c is Stack => Stack.isStack(c));
+}
+
+describe('every example simulates', () => {
+  test.each(examples)('%s', (name) => {
+    // GIVEN
+    const stacks = stacksOf(name);
+    expect(stacks.length).toBeGreaterThan(0);
+
+    for (const stack of stacks) {
+      // WHEN
+      const traces: SimulationTrace[] = (RUNS[name] ?? [{}]).map((options) => simulate(stack, options));
+
+      // THEN
+      for (const trace of traces) {
+        const unexpected = trace.steps.filter((s) => s.status === 'Failed' && s.type !== 'Fail');
+        expect(unexpected.map((s) => `${s.name}: ${s.failureReason}`)).toEqual([]);
+        expect(trace.steps.some((s) => s.status === 'Succeeded')).toBe(true);
+      }
+      const conditionSteps = traces[0].steps.filter((s) => s.type === 'Condition').map((s) => s.name);
+      for (const condition of conditionSteps) {
+        const outcomes = new Set(traces.map((t) => t.step(condition).outcome));
+        expect([condition, [...outcomes].sort()]).toEqual([condition, [false, true]]);
+      }
+    }
+  });
+});
+
+describe('example details', () => {
+  test('abalone: an MSE within the threshold registers, creates and scores the model; above it the Fail step quotes both values', () => {
+    // GIVEN
+    const [stack] = stacksOf('abalone');
+
+    // WHEN
+    const good = simulate(stack, RUNS.abalone[0]);
+    const bad = simulate(stack, RUNS.abalone[1]);
+
+    // THEN
+    expect(good.status).toBe('Succeeded');
+    expect(good.step('AbaloneMSECond').conditions).toEqual([{ type: 'LessThanOrEqualTo', outcome: true, leftValue: 3.1, rightValue: 6 }]);
+    expect(good.stepsWithStatus('Succeeded')).toEqual([
+      'AbaloneProcess', 'AbaloneTrain', 'AbaloneEval', 'AbaloneMSECond', 'AbaloneRegisterModel', 'AbaloneCreateModel', 'AbaloneTransform',
+    ]);
+    expect(good.step('AbaloneMSEFail').status).toBe('NotExecuted');
+    expect(good.step('AbaloneTransform').arguments?.ModelName).toBe(good.step('AbaloneCreateModel').properties?.ModelName);
+    expect(good.step('AbaloneEval').arguments?.ProcessingInputs).toEqual(expect.arrayContaining([expect.objectContaining({
+      InputName: 'model',
+      S3Input: expect.objectContaining({ S3Uri: `s3://\${Ref:Data666C94C7}/AbalonePipeline/simulated001/AbaloneTrain/output/${good.step('AbaloneTrain').properties?.TrainingJobName}/output/model.tar.gz` }),
+    })]));
+    expect(bad.status).toBe('Failed');
+    expect(bad.failureReason).toBe('Execution failed due to MSE 7.5 > 6.0');
+    expect(bad.stepsWithStatus('NotExecuted')).toEqual(['AbaloneRegisterModel', 'AbaloneCreateModel', 'AbaloneTransform']);
+  });
+
+  test('lambda-connected: Integer outputs given as text are converted to numbers', () => {
+    // GIVEN
+    const [stack] = stacksOf('lambda-connected');
+
+    // WHEN
+    const trace = simulate(stack, RUNS['lambda-connected'][0]);
+
+    // THEN
+    expect(trace.step('Prep').properties).toEqual({ OutputParameters: { train_path: 's3://bucket/train/', rows: 1200 } });
+  });
+});

@@ -32,7 +32,9 @@ function condition(name: string, conditions: unknown[], ifSteps: unknown[], else
   return { Name: name, Type: 'Condition', Arguments: { Conditions: conditions, IfSteps: ifSteps, ElseSteps: elseSteps } };
 }
 
-function lambda(name: string, args: Record<string, unknown> = {}, outputs: Array<[string, string]> = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+function lambda(
+  name: string, args: Record<string, unknown> = {}, outputs: Array<[string, string]> = [], extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     Name: name,
     Type: 'Lambda',

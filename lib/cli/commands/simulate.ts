@@ -43,7 +43,7 @@ export function registerSimulate(program: Command, context: CliContext): void {
         parameters[name] = value;
       }
       for (const text of flags.propertyFile ?? []) {
-        const [target, file] = splitAssignment('--property-file', text);
+        const [target, file] = splitFlag('--property-file', text, 'STEP.FILE=path.json', 'AbaloneEval.EvaluationReport=evaluation.json');
         const [step, name] = splitStepDot('--property-file', target, 'STEP.FILE', 'AbaloneEval.EvaluationReport=evaluation.json');
         stepInputs(step).propertyFiles = { ...stepInputs(step).propertyFiles, [name]: readJson('--property-file', file, context) };
       }
@@ -56,12 +56,12 @@ export function registerSimulate(program: Command, context: CliContext): void {
         s3Objects[text.slice(0, at)] = readJson('--json-get', text.slice(at + 1), context);
       }
       for (const text of flags.stepOutput ?? []) {
-        const [target, value] = splitAssignment('--step-output', text);
+        const [target, value] = splitFlag('--step-output', text, 'STEP.NAME=VALUE', 'Prep.rows=120');
         const [step, name] = splitStepDot('--step-output', target, 'STEP.NAME', 'Prep.rows=120');
         stepInputs(step).outputParameters = { ...stepInputs(step).outputParameters, [name]: value };
       }
       for (const text of flags.fail ?? []) {
-        const [step, spec] = splitAssignment('--fail', text);
+        const [step, spec] = splitFlag('--fail', text, 'STEP=EXCEPTION_TYPE[:ATTEMPTS]', 'Train=SageMaker.CAPACITY_ERROR:2');
         stepInputs(step).failures = [...(stepInputs(step).failures ?? []), parseFailure(text, spec)];
       }
       let trace;
@@ -80,6 +80,15 @@ export function registerSimulate(program: Command, context: CliContext): void {
       context.stdout.write(`${trace.toString()}\n`);
       context.exitCode = trace.status === 'Succeeded' ? 0 : 1;
     });
+}
+
+/** Splits `text` at its first `=`; anything else is a CliError showing the flag's form and an example. */
+function splitFlag(flag: string, text: string, form: string, example: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) {
+    throw new CliError(`${flag} '${text}': expected ${form}, e.g. ${flag} ${example}.`);
+  }
+  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

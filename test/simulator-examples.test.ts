@@ -110,6 +110,39 @@ describe('example details', () => {
     expect(bad.stepsWithStatus('NotExecuted')).toEqual(['AbaloneRegisterModel', 'AbaloneCreateModel', 'AbaloneTransform']);
   });
 
+  test('step properties as the service reports them, derived from each step type\'s resolved arguments', () => {
+    // WHEN
+    const emr = simulate(stacksOf('emr-spark')[0]);
+    const governance = simulate(stacksOf('model-governance')[0]);
+    const transform = simulate(stacksOf('transform')[0]);
+    const tuning = simulate(stacksOf('tuning-best-model')[0]);
+    const automl = simulate(stacksOf('automl')[0], RUNS.automl[1]);
+    const callback = simulate(stacksOf('callback-approval')[0], RUNS['callback-approval'][0]);
+
+    // THEN EMR: the step id and COMPLETED state reach the validation job's arguments
+    const stepId = emr.step('BuildFeatures').properties!.Id as string;
+    expect(stepId).toMatch(/^s-[0-9A-F]{13}$/);
+    expect(emr.step('BuildFeatures').properties).toMatchObject({ Status: { State: 'COMPLETED' }, Config: { Jar: 'command-runner.jar' } });
+    expect((emr.step('ValidateFeatures').arguments!.AppSpecification as any).ContainerArguments).toEqual(['--emr-step-id', stepId, '--emr-step-state', 'COMPLETED']);
+    // check steps: calculated baselines under the check's output, registered as drift-check baselines
+    const quality = governance.step('DataQualityCheck').properties as Record<string, string>;
+    expect(quality.CalculatedBaselineStatistics).toMatch(/\/DataQualityCheck\/quality-check\/statistics\.json$/);
+    expect(quality.BaselineUsedForDriftCheckConstraints).toBe(quality.CalculatedBaselineConstraints);
+    expect(governance.step('DataBiasCheck').properties!.CalculatedBaselineConstraints).toMatch(/\/DataBiasCheck\/clarify-check\/analysis\.json$/);
+    expect((governance.step('RegisterModel').arguments!.DriftCheckBaselines as any).ModelDataQuality.Statistics.S3Uri).toBe(quality.BaselineUsedForDriftCheckStatistics);
+    // transform: the output location as resolved
+    expect(transform.step('Score').properties).toMatchObject({ TransformJobStatus: 'Completed', TransformOutput: { S3OutputPath: expect.stringMatching(/\/simulated001\/scores$/) } });
+    // tuning: the best training job first among the summaries; its model under the tuning output path
+    const best = (tuning.step('Tune').properties!.BestTrainingJob as any).TrainingJobName;
+    expect((tuning.step('Tune').properties!.TrainingJobSummaries as any[])[0].TrainingJobName).toBe(best);
+    expect((tuning.step('BestModel').arguments!.PrimaryContainer as any).ModelDataUrl).toMatch(new RegExp(`/tuning/${best}/output/model\\.tar\\.gz$`));
+    // AutoML: the objective metric given, and a Fail step quoting it as a Float
+    expect(automl.failureReason).toMatch(/^Best candidate pipelines-simulated001-[0-9a-f]{8}-best reached F1 0\.5, below 0\.7\. Model insights: s3:\/\//);
+    // Callback: outputs given, and the Fail step reading them
+    expect(callback.failureReason).toBe('Dry run: approved=yes by ana');
+    expect(callback.step('Approve').arguments).toMatchObject({ rmse: 1.9 });
+  });
+
   test('lambda-connected: Integer outputs given as text are converted to numbers', () => {
     // GIVEN
     const [stack] = stacksOf('lambda-connected');

@@ -456,6 +456,8 @@ describe('retry policies', () => {
   test('injected failures are checked', () => {
     expect(() => simulate(job([]), { steps: { Job: { failures: [{ exceptionType: '' }] } } })).toThrow(/step Job: a failure needs an exceptionType/);
     expect(() => simulate(job([]), { steps: { Job: { failures: [{ exceptionType: 'X', attempts: 0 }] } } })).toThrow(/attempts as a positive integer/);
+    expect(() => simulate(job([]), { steps: { Job: { durationSeconds: -1 } } })).toThrow(/step Job: durationSeconds must be a number of seconds of at least 0; received -1/);
+    expect(() => simulate(job([]), { steps: { Job: { metrics: { rmse: 'low' as any } } } })).toThrow(/step Job: metric 'rmse' must be a number; received "low"/);
   });
 });
 

@@ -267,6 +267,9 @@ class Execution {
           throw new SimulationInputError(`step ${name}: metric '${metric}' must be a number; received ${JSON.stringify(value)}.`);
         }
       }
+      if (inputs.durationSeconds !== undefined && (typeof inputs.durationSeconds !== 'number' || !Number.isFinite(inputs.durationSeconds) || inputs.durationSeconds < 0)) {
+        throw new SimulationInputError(`step ${name}: durationSeconds must be a number of seconds of at least 0; received ${JSON.stringify(inputs.durationSeconds)}.`);
+      }
       for (const failure of inputs.failures ?? []) {
         const attempts = failure.attempts === undefined ? [] : typeof failure.attempts === 'number' ? [failure.attempts] : failure.attempts;
         if (typeof failure.exceptionType !== 'string' || failure.exceptionType === '' || attempts.some((a) => !Number.isInteger(a) || a < 1)) {

@@ -578,3 +578,39 @@ describe('the trace', () => {
     expect(() => simulate({ nope: 1 } as any)).toThrow(/the source is neither a construct, a file path, a definition document/);
   });
 });
+
+describe('a definition with every step type, in the shape the SageMaker Python SDK exports', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { fullDefinition } = require('./fixtures/full-definition') as { fullDefinition: () => Record<string, unknown> };
+  const inputs = (mse: number) => ({
+    parameters: { ApprovalStatus: 'Approved' },
+    s3Objects: { 's3://my-bucket/simulated001/report.json': { statistics_uri: 's3://my-bucket/statistics.json' } },
+    steps: {
+      Prep: { propertyFiles: { EvaluationReport: { regression_metrics: { mse: { value: mse } } } } },
+      Train: { metrics: { 'validation:mse': 4 } },
+      Notify: { outputParameters: { statusCode: 200, message: 'ok' } },
+      Approval: { outputParameters: { approved: 'true' } },
+    },
+  });
+
+  test('runs through both branches of its condition, nested condition included', () => {
+    // WHEN
+    const good = simulate(fullDefinition(), inputs(5));
+    const bad = simulate(fullDefinition(), inputs(7));
+
+    // THEN
+    expect(good.status).toBe('Succeeded');
+    expect(good.stepsWithStatus('NotExecuted')).toEqual(['Fail']);
+    expect(good.step('CheckAccuracy').conditions!.map((c) => c.outcome)).toEqual([true, true, true, true]);
+    expect(good.step('CheckDrift').outcome).toBe(true);
+    expect(good.step('Register').arguments).toMatchObject({
+      ModelApprovalStatus: 'Approved',
+      ModelMetrics: { ModelQuality: { Statistics: { S3Uri: 's3://my-bucket/statistics.json' } } },
+      CustomerMetadataProperties: { trained_by: good.step('Train').properties!.TrainingJobName },
+    });
+    expect(good.step('Notify').arguments).toMatchObject({ threshold: 6.5, dry_run: false, retries: 3, quality_report: 's3://my-bucket/data-quality/statistics.json' });
+    expect(bad.status).toBe('Failed');
+    expect(bad.failureReason).toBe('MSE above 6.5 in arn:aws:sagemaker:us-east-1:123456789012:pipeline/simulated-pipeline/execution/simulated001');
+    expect(bad.stepsWithStatus('NotExecuted')).toEqual(['Register', 'CheckDrift', 'Cleanup']);
+  });
+});

@@ -176,6 +176,8 @@ function tuningProperties(step: ResolvedStep, context: PropertyContext, metrics:
     HyperParameterTuningJobName: name,
     HyperParameterTuningJobArn: arn(context, `hyper-parameter-tuning-job/${name.toLowerCase()}`),
     HyperParameterTuningJobStatus: 'Completed',
+    TrainingJobStatusCounters: { Completed: count, InProgress: 0, RetryableError: 0, NonRetryableError: 0, Stopped: 0 },
+    ObjectiveStatusCounters: { Succeeded: count, Pending: 0, Failed: 0 },
     BestTrainingJob: summaries[0],
     TrainingJobSummaries: summaries,
   };

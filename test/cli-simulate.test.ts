@@ -143,6 +143,20 @@ describe('simulate a definition file', () => {
     expect(stderr).toMatch(message);
   });
 
+  test('a definition exported by the SageMaker Python SDK', async () => {
+    // WHEN
+    const { code, stdout } = await runCli(['simulate', path.join(__dirname, 'fixtures', 'sdk-definition.json'), '--json']);
+
+    // THEN
+    expect(code).toBe(0);
+    const trace = JSON.parse(stdout);
+    expect(trace.status).toBe('Succeeded');
+    const train = trace.steps.find((s: any) => s.name === 'AbaloneTrain');
+    const register = trace.steps.find((s: any) => s.name === 'AbaloneRegister');
+    expect(register.arguments.InferenceSpecification.Containers[0].ModelDataUrl).toBe(train.properties.ModelArtifacts.S3ModelArtifacts);
+    expect(train.properties.ModelArtifacts.S3ModelArtifacts).toMatch(/^s3:\/\/example-bucket\/abalone\/model\/pipelines-simulated001-AbaloneTrain-[0-9a-f]{10}\/output\/model\.tar\.gz$/);
+  });
+
   test('a property file that a step needs and was not given exits 2 naming the flag', async () => {
     // WHEN
     const { code, stderr } = await runCli(['simulate', cdkOut]);

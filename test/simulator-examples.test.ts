@@ -143,6 +143,23 @@ describe('example details', () => {
     expect(callback.step('Approve').arguments).toMatchObject({ rmse: 1.9 });
   });
 
+  test('automl: a capacity failure is retried by the step\'s retry policy; a third one spends it', () => {
+    // GIVEN
+    const [stack] = stacksOf('automl');
+    const retried = RUNS.automl[0].steps!;
+
+    // WHEN
+    const recovered = simulate(stack, { steps: { ...retried, AutoML: { ...retried.AutoML, failures: [{ exceptionType: 'SageMaker.CAPACITY_ERROR', attempts: 2 }] } } });
+    const spent = simulate(stack, { steps: { AutoML: { failures: [{ exceptionType: 'SageMaker.CAPACITY_ERROR' }] } } });
+
+    // THEN
+    expect(recovered.status).toBe('Succeeded');
+    expect(recovered.step('AutoML').attempts.map((a) => [a.status, a.retryAfterSeconds])).toEqual([['Failed', 1], ['Failed', 2], ['Succeeded', undefined]]);
+    expect(spent.status).toBe('Failed');
+    expect(spent.step('AutoML').attempts).toHaveLength(3);
+    expect(spent.stepsWithStatus('NotExecuted')).toEqual(['CheckF1', 'BestModel', 'F1TooLow']);
+  });
+
   test('lambda-connected: Integer outputs given as text are converted to numbers', () => {
     // GIVEN
     const [stack] = stacksOf('lambda-connected');

@@ -49,6 +49,8 @@ interface Node {
  * @throws SimulationInputError for bad input: an invalid definition, an undeclared or ill-typed
  * parameter, an option naming a step the pipeline does not have, a property file or S3 document that
  * a running step reads and that was not given.
+ * @throws DefinitionInputError when the source cannot be read: a missing file, a template or construct
+ * without a pipeline, or several pipelines and no `pipeline` option to choose one.
  */
 export function simulate(source: SimulationSource, options: SimulationOptions = {}): SimulationTrace {
   const loaded = simulationDefinition(source, options);

@@ -350,3 +350,4 @@ function main(): void {
 }
 
 main();
+void import('./bench-simulator').then((m) => m.runSimulatorBenchmark());

@@ -122,12 +122,14 @@ function resolveOutputParameter(target: StepInfo, propertyPath: string): Resolve
   return { type: OUTPUT_TYPES[type] ?? 'any' };
 }
 
-interface Token {
+/** One segment of a property path: `.Member`, `[0]` or `['key']`. */
+export interface Token {
   readonly kind: 'member' | 'index' | 'key';
   readonly text: string;
 }
 
-function tokenize(propertyPath: string): Token[] | string {
+/** Splits a property path (`A.B[0].C['k']`) into segments, or returns what is wrong with it. */
+export function tokenize(propertyPath: string): Token[] | string {
   const tokens: Token[] = [];
   let rest = `.${propertyPath}`;
   while (rest.length > 0) {

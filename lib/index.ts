@@ -37,3 +37,4 @@ export * from './callback-handler';
 export * from './steps/emr-step';
 export * from './triggers';
 export * from './validator/validate-definition';
+export * from './fan-out';

@@ -26,7 +26,8 @@ const project = new typescript.TypeScriptProject({
   license: 'Apache-2.0',
   copyrightOwner: 'cdk-sagemaker-pipelines authors',
   peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1'],
-  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3'],
+  // esbuild bundles CallbackHandler `entry` files (TypeScript) at synth, in process, without Docker.
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3', 'esbuild@^0.28.2'],
   // DESIGN decision 13: the command-line tool ships in this package. lib/cli/bin.cjs runs the compiled
   // lib/cli/main.js, or main.ts through ts-node in a clone, so `npx cdk-sagemaker-pipelines` needs no build.
   bin: { 'cdk-sagemaker-pipelines': 'lib/cli/bin.cjs' },
@@ -40,6 +41,7 @@ const project = new typescript.TypeScriptProject({
     'cdk-nag@^3.0.2',
     'typedoc@^0.28.20',
     '@types/jest@^29',
+    'aws-sdk-client-mock@^4.1.0',
   ],
   eslintOptions: {
     dirs: ['lib'],

@@ -38,3 +38,4 @@ export * from './steps/emr-step';
 export * from './triggers';
 export * from './validator/validate-definition';
 export * from './fan-out';
+export * from './callback-handler-api';

@@ -231,6 +231,38 @@ describe('CallbackHandler code (lambda.Code)', () => {
   });
 });
 
+describe('context.fail(reason) in the runtime wrapper', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtime = require('../lib/callback-handler-runtime/index.cjs') as {
+    createHandler(options: { client: unknown; userHandler: Record<string, unknown>; logger: unknown }): (event: unknown) => Promise<unknown>;
+  };
+  const body = JSON.stringify({ token: 'AbCdEf1234', pipelineExecutionArn: 'arn:aws:sagemaker:us-east-1:1:pipeline/p/execution/e', arguments: {} });
+
+  test.each([
+    ['a reason', 'not good enough', 'not good enough'],
+    ['an empty reason', '', 'failed'],
+    ['a reason over 256 characters', 'x'.repeat(300), `${'x'.repeat(253)}...`],
+  ])('reports failure with %s, whatever the handler returns, and not success', async (_name, reason, expected) => {
+    // GIVEN
+    const calls: Array<[string, any]> = [];
+    const client = {
+      sendPipelineExecutionStepSuccess: async (input: unknown) => calls.push(['success', input]),
+      sendPipelineExecutionStepFailure: async (input: unknown) => calls.push(['failure', input]),
+    };
+    const handler = runtime.createHandler({
+      client,
+      logger: { log: () => undefined, error: () => undefined },
+      userHandler: { handler: (_inputs: unknown, context: { fail(r: string): void }) => { context.fail(reason); return { ignored: 1 }; } },
+    });
+
+    // WHEN
+    await handler({ Records: [{ messageId: 'm0', body }] });
+
+    // THEN
+    expect(calls).toEqual([['failure', expect.objectContaining({ CallbackToken: 'AbCdEf1234', FailureReason: expected })]]);
+  });
+});
+
 describe('CallbackHandler code sources', () => {
   test.each([
     ['none', {}, /give exactly one of handlerPath .*, entry .* and code .*; received none/],

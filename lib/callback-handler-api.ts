@@ -28,7 +28,10 @@ export type CallbackHandlerOutputs = Record<string, string | number | boolean | 
 export interface CallbackHandlerContext {
   /** The callback token of the step (10 letters and digits). */
   readonly token: string;
-  /** ARN of the pipeline execution whose step sent the message, when the message names it. */
+  /**
+   * ARN of the pipeline execution whose step sent the message.
+   * @default - undefined when the message names no execution
+   */
   readonly pipelineExecutionArn?: string;
   /** Id of the SQS message. */
   readonly messageId: string;

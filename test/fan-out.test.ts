@@ -168,6 +168,14 @@ describe('FanOut', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('501 steps'))).toHaveLength(1);
   });
 
+  test('a fan-out that makes the definition too large fails synth with the definition size error', () => {
+    // GIVEN 400 branches of a step with a 3,000-character message: about 1.2 million characters
+    const { stack, pipeline } = newPipeline();
+    new FanOut(pipeline, 'Huge', { items: Array.from({ length: 400 }, (_, i) => i), branch: (b) => new FailStep(b, 'W', { errorMessage: 'x'.repeat(3000) }) });
+    // THEN
+    expect(synthErrors(stack).join('\n')).toMatch(/The definition is \d+ characters long; the service accepts at most 1048576\. Split the pipeline/);
+  });
+
   describe('errors', () => {
     test('a derived name above 64 characters names the fan-out, the branch, the step and the fix', () => {
       const { pipeline } = newPipeline();

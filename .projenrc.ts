@@ -25,8 +25,11 @@ const project = new typescript.TypeScriptProject({
   pullRequestTemplate: false,
   license: 'Apache-2.0',
   copyrightOwner: 'cdk-sagemaker-pipelines authors',
-  peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1'],
-  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3'],
+  // cdk-nag is an optional peer: only `cdk-sagemaker-pipelines/lib/nag` (the SageMakerPipelinesChecks
+  // NagPack) loads it, with the app's own cdk-nag (docs/decisions/cdk-nag-optional-peer.md).
+  peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1', 'cdk-nag@^3.0.2'],
+  // esbuild bundles CallbackHandler `entry` files (TypeScript) at synth, in process, without Docker.
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3', 'esbuild@^0.28.2'],
   // DESIGN decision 13: the command-line tool ships in this package. lib/cli/bin.cjs runs the compiled
   // lib/cli/main.js, or main.ts through ts-node in a clone, so `npx cdk-sagemaker-pipelines` needs no build.
   bin: { 'cdk-sagemaker-pipelines': 'lib/cli/bin.cjs' },
@@ -37,9 +40,9 @@ const project = new typescript.TypeScriptProject({
     'aws-cdk@^2.1148.1',
     'ts-node@^10.9.2',
     'fast-check@^4.10.2',
-    'cdk-nag@^3.0.2',
     'typedoc@^0.28.20',
     '@types/jest@^29',
+    'aws-sdk-client-mock@^4.1.0',
   ],
   eslintOptions: {
     dirs: ['lib'],
@@ -82,6 +85,7 @@ const project = new typescript.TypeScriptProject({
 });
 
 project.package.addField('type', 'commonjs');
+project.package.addField('peerDependenciesMeta', { 'cdk-nag': { optional: true } });
 for (const pattern of ['/bin/', '/examples/', '/scripts/', 'cdk.json', '/.ci/', '/docs/', '/lib/**/*.ts', '!/lib/**/*.d.ts']) {
   project.addPackageIgnore(pattern);
 }

@@ -23,27 +23,65 @@ const EXCLUDED = new Set(['.git', 'cdk.out', '.DS_Store']);
 export interface CallbackHandlerProps {
   /**
    * Path of your handler module: a CommonJS `.js` or `.cjs` file exporting
-   * `handler(args, context)` (async or not) and, optionally, `onStop(args, context)`.
+   * `handler(args, context)` (async or not) and, optionally, `onStop(args, context)`
+   * (see {@link CallbackHandlerModule} for the typed signature).
    *
    * `args` is the Callback step's `inputs` (as the service rendered them). `handler` returns an
    * object of output names to values (strings, numbers, booleans; objects are sent as JSON), which
-   * is reported with `SendPipelineExecutionStepSuccess`; an error it throws is reported with
-   * `SendPipelineExecutionStepFailure` (the message, truncated to 256 characters). `context` has
-   * `token`, `pipelineExecutionArn`, `messageId`, `lambdaContext` and `defer()`: call `defer()` to
-   * leave the step pending, for someone else to complete it with the token (a manual approval).
-   * `onStop` runs when the execution is stopped while the step waits; the step is then reported
-   * failed with reason `stopped`.
+   * is reported with `SendPipelineExecutionStepSuccess`; an error it throws, or `context.fail(reason)`,
+   * is reported with `SendPipelineExecutionStepFailure` (the reason, truncated to 256 characters).
+   * `context` has `token`, `pipelineExecutionArn`, `messageId`, `lambdaContext`, `defer()` and
+   * `fail(reason)`: call `defer()` to leave the step pending, for someone else to complete it with
+   * the token (a manual approval). `onStop` runs when the execution is stopped while the step
+   * waits; the step is then reported failed with reason `stopped`.
    *
    * The file is packaged as it is, without bundling: it may `require` only Node.js built-ins, the
    * AWS SDK v3 clients of the Lambda runtime, and files under `codeDirectory`.
+   *
+   * Give exactly one of `handlerPath`, `entry` and `code`.
+   * @default - none (give `entry` or `code`)
    */
-  readonly handlerPath: string;
+  readonly handlerPath?: string;
   /**
    * A folder that contains `handlerPath` and everything it requires (helper modules,
    * `node_modules`). The whole folder is packaged (except `.git` and `cdk.out`), so keep it small.
+   * Only with `handlerPath`.
    * @default - only the `handlerPath` file is packaged
    */
   readonly codeDirectory?: string;
+  /**
+   * Path of your handler module in TypeScript or JavaScript (`.ts`, `.mts`, `.cts`, `.tsx`, `.js`,
+   * `.mjs`, `.cjs`, `.jsx`), bundled at synth with esbuild, in process and without Docker, as
+   * `aws-lambda-nodejs` does: the module and what it imports become one CommonJS file beside the
+   * runtime wrapper. It exports `handler` (and optionally `onStop`) with the signature of
+   * {@link CallbackHandlerFunction}; `import type` the signature from `cdk-sagemaker-pipelines`.
+   *
+   * Give exactly one of `handlerPath`, `entry` and `code`.
+   * @default - none (give `handlerPath` or `code`)
+   */
+  readonly entry?: string;
+  /**
+   * How `entry` is bundled. Only with `entry`.
+   * @default - CommonJS for the function's Node.js version, `@aws-sdk/*` left to the Lambda runtime, not minified, no source map
+   */
+  readonly bundling?: CallbackBundlingOptions;
+  /**
+   * Your handler module as Lambda code: `lambda.Code.fromInline(source)` (the source is the
+   * module, CommonJS) or `lambda.Code.fromAsset(folder)` (a folder holding `handlerModule` and
+   * what it requires, packaged as it is). It is packaged with the runtime wrapper into one asset.
+   * Other kinds of code (S3 objects, container images, `.zip` files, assets with bundling options)
+   * cannot take the wrapper and are refused.
+   *
+   * Give exactly one of `handlerPath`, `entry` and `code`.
+   * @default - none (give `handlerPath` or `entry`)
+   */
+  readonly code?: lambda.Code;
+  /**
+   * Path of the handler module inside the `code` asset folder (`/`-separated).
+   * Only with `lambda.Code.fromAsset`.
+   * @default 'index.js'
+   */
+  readonly handlerModule?: string;
   /**
    * Timeout of the function. The queue's visibility timeout is six times this value.
    * @default Duration.minutes(1)
@@ -80,6 +118,45 @@ export interface CallbackHandlerProps {
 }
 
 /**
+ * How a {@link CallbackHandler} bundles its `entry` with esbuild.
+ */
+export interface CallbackBundlingOptions {
+  /**
+   * Minify the bundle.
+   * @default false
+   */
+  readonly minify?: boolean;
+  /**
+   * Write a source map beside the bundle (and set `NODE_OPTIONS=--enable-source-maps` on the function).
+   * @default false
+   */
+  readonly sourceMap?: boolean;
+  /**
+   * Modules left out of the bundle, to be found at run time (in the Lambda runtime or a layer).
+   * `@aws-sdk/*` is always left out: the Node.js runtimes provide the AWS SDK v3.
+   * @default - only `@aws-sdk/*`
+   */
+  readonly externalModules?: string[];
+  /**
+   * Identifiers replaced with constant expressions at bundle time (esbuild `define`), e.g.
+   * `{ 'process.env.STAGE': JSON.stringify('prod') }`.
+   * @default - none
+   */
+  readonly define?: Record<string, string>;
+  /**
+   * The tsconfig.json esbuild reads (paths, decorators, JSX settings).
+   * @default - the nearest tsconfig.json above `entry`, as esbuild finds it
+   */
+  readonly tsconfig?: string;
+  /**
+   * The folder esbuild resolves from and names files relative to in the bundle's comments; keep it
+   * the same on every machine so the bundle (and its asset hash) is the same.
+   * @default - the folder of `entry`
+   */
+  readonly projectRoot?: string;
+}
+
+/**
  * A queue and a Lambda function that serve pipeline Callback steps: SageMaker sends the step's
  * message to the queue, the function runs your handler module with the step's inputs and reports
  * success (with output parameters) or failure to the pipeline.
@@ -92,7 +169,7 @@ export interface CallbackHandlerProps {
  *   callback steps of pipeline executions, nothing else.
  *
  * ```ts
- * const approval = new CallbackHandler(this, 'Approval', { handlerPath: path.join(__dirname, 'approve.cjs') });
+ * const approval = new CallbackHandler(this, 'Approval', { entry: path.join(__dirname, 'approve.ts') });
  * const step = approval.callbackStep(pipeline, 'Approve', {
  *   inputs: { model: train.properties.ModelArtifacts.S3ModelArtifacts },
  *   outputs: [{ outputName: 'approved' }],
@@ -124,7 +201,7 @@ export class CallbackHandler extends Construct {
       throw new Error(`CallbackHandler ${this.node.path}: runtime must be a Node.js runtime (the wrapper is JavaScript); received ${runtime.name}. Use lambda.Runtime.NODEJS_22_X or later.`);
     }
 
-    const code = stageCode(this, props.handlerPath, props.codeDirectory);
+    const staged = stageCode(this, props, runtime);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -142,10 +219,10 @@ export class CallbackHandler extends Construct {
       description: `Reports SageMaker pipeline callback steps of ${this.node.path}`,
       runtime,
       handler: 'index.handler',
-      code: lambda.Code.fromAsset(code),
+      code: lambda.Code.fromAsset(staged.directory),
       timeout,
       memorySize: props.memorySize ?? 256,
-      environment: props.environment,
+      environment: staged.sourceMap ? { NODE_OPTIONS: '--enable-source-maps', ...props.environment } : props.environment,
     });
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
     // lambda.Function's DependsOn on its role repeats the dependency of its Role GetAtt (cfn-lint W3005).
@@ -205,55 +282,60 @@ export class CallbackHandler extends Construct {
   }
 }
 
+/** The staged function code: a folder named by the hash of its content. */
+interface StagedCode {
+  readonly directory: string;
+  readonly sourceMap: boolean;
+}
+
+/** The user's module, ready to stage: files under `handler/` and the module `handler-entry.js` requires. */
+interface UserCode {
+  readonly files: Map<string, Buffer>;
+  readonly entry: string;
+  readonly sourceMap?: boolean;
+}
+
+/** Extensions esbuild bundles for `entry`. */
+const ENTRY_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
+
 /**
  * Stage the function's code: the runtime wrapper as `index.js`, a `handler-entry.js` that
- * re-exports the user's module, and the user's file (or `codeDirectory`) under `handler/`. The
- * folder's name is the hash of its content, so every synth of the same code gives the same asset.
+ * re-exports the user's module, and the user's module (a file, a folder, an esbuild bundle or the
+ * source of inline code) under `handler/`. The folder's name is the hash of its content, so every
+ * synth of the same code gives the same asset.
  */
-function stageCode(scope: Construct, handlerPath: string, codeDirectory?: string): string {
+function stageCode(scope: Construct, props: CallbackHandlerProps, runtime: lambda.Runtime): StagedCode {
   const where = `CallbackHandler ${scope.node.path}`;
-  if (typeof handlerPath !== 'string' || handlerPath.length === 0) {
-    throw new Error(`${where}: handlerPath must be the path of a .js or .cjs file exporting handler(args, context); received ${String(handlerPath)}.`);
+  const given = (['handlerPath', 'entry', 'code'] as const).filter((k) => props[k] !== undefined);
+  if (given.length !== 1) {
+    throw new Error(`${where}: give exactly one of handlerPath (a CommonJS file packaged as it is), entry (a TypeScript or JavaScript file bundled with esbuild) and code (lambda.Code.fromInline or fromAsset); received ${given.length === 0 ? 'none' : given.join(' and ')}.`);
   }
-  const file = path.resolve(handlerPath);
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    throw new Error(`${where}: handlerPath '${handlerPath}' (resolved to ${file}) is not a file. Pass the path of your handler module, e.g. path.join(__dirname, 'handler.cjs').`);
+  const misplaced = [
+    props.codeDirectory !== undefined && props.handlerPath === undefined ? 'codeDirectory (only with handlerPath)' : undefined,
+    props.bundling !== undefined && props.entry === undefined ? 'bundling (only with entry)' : undefined,
+    props.handlerModule !== undefined && props.code === undefined ? 'handlerModule (only with code)' : undefined,
+  ].filter((m): m is string => m !== undefined);
+  if (misplaced.length > 0) {
+    throw new Error(`${where}: ${misplaced.join(', ')} has no effect with ${given[0]}; remove it.`);
   }
-  const ext = path.extname(file);
-  if (ext !== '.js' && ext !== '.cjs') {
-    throw new Error(`${where}: handlerPath must be a CommonJS .js or .cjs file (it is packaged without bundling); received '${path.basename(file)}'. Compile TypeScript first, or use aws-lambda-nodejs with CallbackStep directly.`);
-  }
-
-  const files = new Map<string, string>(); // relative path in the asset -> source file
-  let entry: string;
-  if (codeDirectory !== undefined) {
-    const dir = path.resolve(codeDirectory);
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new Error(`${where}: codeDirectory '${codeDirectory}' (resolved to ${dir}) is not a folder.`);
-    }
-    const relative = path.relative(dir, file);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
-      throw new Error(`${where}: handlerPath ${file} is not inside codeDirectory ${dir}; put the handler module in that folder or choose its parent folder.`);
-    }
-    for (const f of listFiles(dir)) {
-      files.set(path.posix.join('handler', path.relative(dir, f).split(path.sep).join('/')), f);
-    }
-    entry = `./handler/${relative.split(path.sep).join('/')}`;
+  let user: UserCode;
+  if (props.entry !== undefined) {
+    user = bundleEntry(where, props.entry, props.bundling ?? {}, runtime);
+  } else if (props.code !== undefined) {
+    user = fromLambdaCode(scope, where, props.code, props.handlerModule);
   } else {
-    files.set(`handler/${path.basename(file)}`, file);
-    entry = `./handler/${path.basename(file)}`;
+    user = fromHandlerPath(where, props.handlerPath!, props.codeDirectory);
   }
 
-  const generated = new Map<string, Buffer>([
+  const contents = new Map<string, Buffer>([
     ['index.js', fs.readFileSync(RUNTIME_FILE)],
-    ['handler-entry.js', Buffer.from(`'use strict';\nmodule.exports = require(${JSON.stringify(entry)});\n`)],
+    ['handler-entry.js', Buffer.from(`'use strict';\nmodule.exports = require(${JSON.stringify(user.entry)});\n`)],
     ['package.json', Buffer.from('{\n  "private": true,\n  "type": "commonjs"\n}\n')],
   ]);
-  const hash = crypto.createHash('sha256');
-  const contents = new Map<string, Buffer>(generated);
-  for (const [rel, source] of files) {
-    contents.set(rel, fs.readFileSync(source));
+  for (const [rel, content] of user.files) {
+    contents.set(rel, content);
   }
+  const hash = crypto.createHash('sha256');
   for (const rel of [...contents.keys()].sort()) {
     hash.update(rel).update('\0').update(contents.get(rel)!).update('\0');
   }
@@ -272,7 +354,146 @@ function stageCode(scope: Construct, handlerPath: string, codeDirectory?: string
       fs.rmSync(temp, { recursive: true, force: true });
     }
   }
-  return target;
+  return { directory: target, sourceMap: user.sourceMap === true };
+}
+
+/** `handlerPath` (and `codeDirectory`): CommonJS packaged as it is. */
+function fromHandlerPath(where: string, handlerPath: string, codeDirectory?: string): UserCode {
+  if (typeof handlerPath !== 'string' || handlerPath.length === 0) {
+    throw new Error(`${where}: handlerPath must be the path of a .js or .cjs file exporting handler(args, context); received ${String(handlerPath)}.`);
+  }
+  const file = path.resolve(handlerPath);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new Error(`${where}: handlerPath '${handlerPath}' (resolved to ${file}) is not a file. Pass the path of your handler module, e.g. path.join(__dirname, 'handler.cjs').`);
+  }
+  const ext = path.extname(file);
+  if (ext !== '.js' && ext !== '.cjs') {
+    throw new Error(`${where}: handlerPath must be a CommonJS .js or .cjs file (it is packaged without bundling); received '${path.basename(file)}'. For TypeScript or ES modules, pass the file as entry instead: it is bundled with esbuild.`);
+  }
+  const files = new Map<string, Buffer>();
+  if (codeDirectory === undefined) {
+    files.set(`handler/${path.basename(file)}`, fs.readFileSync(file));
+    return { files, entry: `./handler/${path.basename(file)}` };
+  }
+  const dir = path.resolve(codeDirectory);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new Error(`${where}: codeDirectory '${codeDirectory}' (resolved to ${dir}) is not a folder.`);
+  }
+  const relative = path.relative(dir, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new Error(`${where}: handlerPath ${file} is not inside codeDirectory ${dir}; put the handler module in that folder or choose its parent folder.`);
+  }
+  addFolder(files, dir);
+  return { files, entry: `./handler/${relative.split(path.sep).join('/')}` };
+}
+
+/** Copy every file of `dir` under `handler/`. */
+function addFolder(files: Map<string, Buffer>, dir: string): void {
+  for (const f of listFiles(dir)) {
+    files.set(path.posix.join('handler', path.relative(dir, f).split(path.sep).join('/')), fs.readFileSync(f));
+  }
+}
+
+/** `entry`: bundled with esbuild into `handler/index.js`. */
+function bundleEntry(where: string, entry: string, options: CallbackBundlingOptions, runtime: lambda.Runtime): UserCode {
+  if (typeof entry !== 'string' || entry.length === 0) {
+    throw new Error(`${where}: entry must be the path of a TypeScript or JavaScript file exporting handler; received ${String(entry)}.`);
+  }
+  const file = path.resolve(entry);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new Error(`${where}: entry '${entry}' (resolved to ${file}) is not a file. Pass the path of your handler module, e.g. path.join(__dirname, 'approve.ts').`);
+  }
+  if (!ENTRY_EXTENSIONS.includes(path.extname(file))) {
+    throw new Error(`${where}: entry must be a ${ENTRY_EXTENSIONS.join(', ')} file; received '${path.basename(file)}'.`);
+  }
+  const projectRoot = path.resolve(options.projectRoot ?? path.dirname(file));
+  if (options.projectRoot !== undefined && (!fs.existsSync(projectRoot) || !fs.statSync(projectRoot).isDirectory())) {
+    throw new Error(`${where}: bundling.projectRoot '${options.projectRoot}' (resolved to ${projectRoot}) is not a folder.`);
+  }
+  if (options.tsconfig !== undefined && !fs.existsSync(path.resolve(options.tsconfig))) {
+    throw new Error(`${where}: bundling.tsconfig '${options.tsconfig}' (resolved to ${path.resolve(options.tsconfig)}) does not exist.`);
+  }
+  const version = /^nodejs(\d+)/.exec(runtime.name)?.[1];
+  // Loaded only when an entry is bundled, so apps that never bundle do not load esbuild.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  const common = {
+    entryPoints: [file],
+    absWorkingDir: projectRoot,
+    platform: 'node' as const,
+    target: version !== undefined ? `node${version}` : 'node20',
+    tsconfig: options.tsconfig !== undefined ? path.resolve(options.tsconfig) : undefined,
+    logLevel: 'silent' as const,
+    write: false,
+  };
+  let exported: string[] | undefined;
+  let output: import('esbuild').BuildResult<{ write: false; metafile: true }>;
+  try {
+    // What an ES module exports (CommonJS exports are not visible statically, so those are not checked).
+    const scan = esbuild.buildSync({ ...common, bundle: false, format: 'esm', metafile: true, outdir: path.join(projectRoot, '.callback-scan') });
+    const isEsm = Object.values(scan.metafile.inputs).some((input) => input.format === 'esm');
+    exported = isEsm ? Object.values(scan.metafile.outputs).flatMap((o) => o.exports) : undefined;
+    output = esbuild.buildSync({
+      ...common,
+      bundle: true,
+      format: 'cjs',
+      // Named as staged (handler/index.js), so source map paths are right relative to the project root;
+      // nothing is written (write: false), but esbuild refuses an outfile that is the entry itself.
+      outfile: path.join(projectRoot, path.join(projectRoot, 'handler', 'index.js') === file ? 'handler-bundle' : 'handler', 'index.js'),
+      external: ['@aws-sdk/*', ...(options.externalModules ?? [])],
+      minify: options.minify ?? false,
+      sourcemap: options.sourceMap === true,
+      sourcesContent: false,
+      define: options.define,
+      metafile: true,
+    });
+  } catch (e) {
+    const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } | null }> }).errors;
+    const detail = errors !== undefined && errors.length > 0
+      ? errors.map((m) => `${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`).join('; ')
+      : (e as Error).message;
+    throw new Error(`${where}: esbuild could not bundle entry ${file}: ${detail}. Fix the module, or list modules that must stay outside the bundle in bundling.externalModules.`);
+  }
+  if (exported !== undefined && !exported.includes('handler')) {
+    throw new Error(`${where}: entry ${file} exports ${exported.length > 0 ? exported.join(', ') : 'nothing'} but no handler; export the callback handler as \`export const handler: CallbackHandlerFunction = async (inputs, context) => ({ ... })\`.`);
+  }
+  const files = new Map<string, Buffer>();
+  for (const out of output.outputFiles) {
+    files.set(`handler/${path.basename(out.path)}`, Buffer.from(out.contents));
+  }
+  return { files, entry: './handler/index.js', sourceMap: options.sourceMap === true };
+}
+
+/** `code`: inline source or an asset folder, packaged with the wrapper. */
+function fromLambdaCode(scope: Construct, where: string, code: lambda.Code, handlerModule?: string): UserCode {
+  if (handlerModule !== undefined && (handlerModule.length === 0 || handlerModule.startsWith('/') || handlerModule.split('/').includes('..'))) {
+    throw new Error(`${where}: handlerModule must be a relative path inside the asset folder, like 'index.js' or 'src/approve.js'; received '${handlerModule}'.`);
+  }
+  if (code instanceof lambda.InlineCode) {
+    if (handlerModule !== undefined) {
+      throw new Error(`${where}: handlerModule applies to lambda.Code.fromAsset only; inline code is the handler module itself. Remove handlerModule.`);
+    }
+    const source = code.bind(scope).inlineCode ?? '';
+    return { files: new Map([['handler/index.js', Buffer.from(source)]]), entry: './handler/index.js' };
+  }
+  if (code instanceof lambda.AssetCode) {
+    if ((code as unknown as { options?: { bundling?: unknown } }).options?.bundling !== undefined) {
+      throw new Error(`${where}: code is lambda.Code.fromAsset with bundling options, which CallbackHandler does not run (it packages the folder with its runtime wrapper). Pass the TypeScript or JavaScript file as entry (bundled with esbuild), or bundle first and pass the output folder.`);
+    }
+    const dir = path.resolve(code.path);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new Error(`${where}: code is lambda.Code.fromAsset('${code.path}'), which is not a folder; CallbackHandler packages a folder with its runtime wrapper and cannot open .zip or .jar files. Pass the unpacked folder.`);
+    }
+    const module = handlerModule ?? 'index.js';
+    const file = path.join(dir, ...module.split('/'));
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      throw new Error(`${where}: the code folder ${dir} has no handler module '${module}'. Put the module exporting handler there, or set handlerModule to its path in the folder.`);
+    }
+    const files = new Map<string, Buffer>();
+    addFolder(files, dir);
+    return { files, entry: `./handler/${module}` };
+  }
+  throw new Error(`${where}: code must be lambda.Code.fromInline(...) or lambda.Code.fromAsset(folder), which CallbackHandler packages with its runtime wrapper; received ${code.constructor.name}. Use entry for a TypeScript file, or create your own lambda.Function and a CallbackStep with its queue.`);
 }
 
 function listFiles(dir: string): string[] {

@@ -38,3 +38,5 @@ export * from './steps/emr-step';
 export * from './triggers';
 export * from './validator/validate-definition';
 export * from './simulator/index';
+export * from './fan-out';
+export * from './callback-handler-api';

@@ -718,7 +718,7 @@ const CASES: BadInput[] = [
   {
     name: 'a CallbackHandler given a TypeScript handler',
     build: (app) => { new CallbackHandler(stackOf(app), 'Handler', { handlerPath: __filename }); },
-    expected: /handlerPath must be a CommonJS \.js or \.cjs file .*Compile TypeScript first/,
+    expected: /handlerPath must be a CommonJS \.js or \.cjs file .*pass the file as entry instead: it is bundled with esbuild/,
     where: 'Stack/Handler',
   },
   // ---- EMRStep

@@ -13,8 +13,8 @@
  * - a normal message: the user's handler runs with `arguments`; what it returns (an object of output
  *   names to values, or undefined) is reported with SendPipelineExecutionStepSuccess (values as
  *   strings, objects as JSON); an error it throws is reported with SendPipelineExecutionStepFailure
- *   (reason truncated to 256 characters). A handler may call `context.defer()` to leave the token
- *   pending for someone else to complete (a manual approval).
+ *   (reason truncated to 256 characters), and so is `context.fail(reason)`. A handler may call
+ *   `context.defer()` to leave the token pending for someone else to complete (a manual approval).
  * - a `"status": "Stopping"` message (the execution is being stopped): the user's `onStop` runs if
  *   it exists, then the step is reported failed with reason "stopped".
  * - a message that is not such JSON, or a failed SageMaker call, is returned to the queue as a batch
@@ -66,12 +66,14 @@ function createHandler(options) {
     const message = parseMessage(record.body);
     const requestToken = (kind) => crypto.createHash('sha256').update(`${kind}:${message.token}:${record.messageId}`).digest('hex');
     let deferred = false;
+    let failureReason;
     const context = {
       token: message.token,
       pipelineExecutionArn: message.pipelineExecutionArn,
       messageId: record.messageId,
       lambdaContext,
       defer: () => { deferred = true; },
+      fail: (reason) => { failureReason = reason === undefined || reason === null || reason === '' ? 'failed' : String(reason); },
     };
 
     if (message.status === 'Stopping') {
@@ -94,6 +96,9 @@ function createHandler(options) {
     let outputs;
     try {
       outputs = await userHandler.handler(message.arguments, context);
+      if (failureReason !== undefined) {
+        throw new Error(failureReason);
+      }
       if (!deferred) {
         outputs = toOutputParameters(outputs);
       }

@@ -153,7 +153,7 @@ export class LambdaStep<const T extends readonly LambdaOutput[] = readonly Lambd
   }
 
   private warnOnLongTimeout(): void {
-    const timeout = functionTimeout(this.function);
+    const timeout = _functionTimeout(this.function);
     if (timeout !== undefined && timeout > LAMBDA_STEP_LIMIT.toSeconds()) {
       Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:lambdaStepTimeout',
         `function ${this.function.node.path} has a timeout of ${timeout} seconds, but SageMaker fails a Lambda step after ${LAMBDA_STEP_LIMIT.toSeconds()} seconds (10 minutes) even if the function is still running. Lower the function's timeout to at most 10 minutes, or run longer work in a ProcessingStep or behind a CallbackStep.`);
@@ -161,8 +161,8 @@ export class LambdaStep<const T extends readonly LambdaOutput[] = readonly Lambd
   }
 }
 
-/** The timeout of a function defined in this app, in seconds, if it is known at synth. */
-function functionTimeout(fn: lambda.IFunction): number | undefined {
+/** @internal The timeout of a function defined in this app, in seconds, if it is known at synth. */
+export function _functionTimeout(fn: lambda.IFunction): number | undefined {
   if (fn instanceof lambda.Function && fn.timeout !== undefined && !Token.isUnresolved(fn.timeout.toSeconds())) {
     return fn.timeout.toSeconds();
   }

@@ -12,6 +12,11 @@ export const STEP_NAME_PATTERN = /^[A-Za-z0-9\-_]{1,64}$/;
 const STEP_SYMBOL = Symbol.for('cdk-sagemaker-pipelines.Step');
 /** @internal marks Pipeline constructs, so steps can find theirs without a circular import */
 export const PIPELINE_SYMBOL = Symbol.for('cdk-sagemaker-pipelines.Pipeline');
+/**
+ * @internal marks scopes that derive the names of the steps beneath them (a fan-out branch): the
+ * property holds a function from the step's name so far to its name in the definition.
+ */
+export const STEP_NAME_SCOPE_SYMBOL = Symbol.for('cdk-sagemaker-pipelines.StepNameScope');
 
 /**
  * Props every step takes.
@@ -129,7 +134,7 @@ export abstract class Step extends Construct implements IStepLike {
     if (props.stepName !== undefined && (Token.isUnresolved(props.stepName) || !STEP_NAME_PATTERN.test(props.stepName))) {
       throw new Error(`${kind} ${this.node.path}: stepName must be 1-64 characters of A-Z, a-z, 0-9, - and _; received '${props.stepName}'. Choose a name like 'Preprocess-Abalone'.`);
     }
-    this.stepName = props.stepName ?? id;
+    this.stepName = scopedStepName(this, props.stepName ?? id);
     if (props.displayName !== undefined && props.displayName.length > 256) {
       throw new Error(`${kind} ${this.node.path}: displayName must be at most 256 characters; received ${props.displayName.length}. Shorten it, and put longer text in description (up to 3,072 characters).`);
     }
@@ -232,6 +237,21 @@ export abstract class Step extends Construct implements IStepLike {
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
+}
+
+/**
+ * The step's name once every enclosing name scope (fan-out branches, innermost first) has applied
+ * its derivation, up to the pipeline.
+ */
+function scopedStepName(step: IConstruct, name: string): string {
+  let result = name;
+  for (let scope = step.node.scope; scope !== undefined && !(PIPELINE_SYMBOL in scope); scope = scope.node.scope) {
+    const derive = (scope as unknown as Record<symbol, unknown>)[STEP_NAME_SCOPE_SYMBOL];
+    if (typeof derive === 'function') {
+      result = (derive as (stepName: string, stepPath: string) => string)(result, step.node.path);
+    }
+  }
+  return result;
 }
 
 function findPipeline(step: IConstruct): Pipeline {

@@ -30,6 +30,13 @@ const bestCandidate = {
   },
 };
 
+/** Evaluation reports (RMSE per hyperparameter set) for examples/fan-out's Evaluate-<set> steps. */
+function fanOutReports(rmse: Record<string, number>): NonNullable<SimulationOptions['steps']> {
+  return Object.fromEntries(Object.entries(rmse).map(([set, value]) => [
+    `Evaluate-${set}`, { propertyFiles: { EvaluationReport: { regression_metrics: { rmse: { value } } } } },
+  ]));
+}
+
 /** The runs of each example that needs outside-world inputs: one per condition branch. */
 const RUNS: Record<string, SimulationOptions[]> = {
   'abalone': [
@@ -46,6 +53,10 @@ const RUNS: Record<string, SimulationOptions[]> = {
   ],
   'callback-approval': [
     { steps: { Train: { metrics: { 'validation:rmse': 1.9 } }, Approve: { outputParameters: { approved: 'yes', reviewer: 'ana' } } } },
+  ],
+  'fan-out': [
+    { steps: fanOutReports({ shallow: 2.1, medium: 1.8, deep: 2.4 }) },
+    { steps: fanOutReports({ shallow: 2.1, medium: 3.9, deep: 2.4 }) },
   ],
   'lambda-connected': [
     { steps: { Prep: { outputParameters: { train_path: 's3://bucket/train/', rows: '1200' } } } },

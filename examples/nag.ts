@@ -12,3 +12,9 @@ export function acknowledger(stack: Stack): (constructPath: string, reason: stri
     Validations.of(scope).acknowledge(...ids.map((id) => ({ id, reason })));
   };
 }
+
+/**
+ * Why the examples' own data buckets log no server access: a production app sends them to the
+ * access-log bucket of its account (`serverAccessLogsBucket`), which an example cannot know.
+ */
+export const EXAMPLE_DATA_BUCKET = 'example data bucket: a production app sends its server access logs to the central access-log bucket of its account (serverAccessLogsBucket), which an example cannot know';

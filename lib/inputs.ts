@@ -10,6 +10,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
 import { expressionOf } from './private/expression';
+import { NAG_REASONS, noteLibraryPrincipal, noteLibraryS3Grant, suppressInherentFindings } from './private/nag';
 import { grantS3Uri } from './private/s3-grants';
 import type { Step } from './steps/step';
 
@@ -133,6 +134,7 @@ class BucketLocation extends S3Location {
     } else {
       this.bucket.grantPut(options.grantee, `${this.keyPrefix}*`);
     }
+    noteLibraryS3Grant(options.grantee, this.bucket.arnForObjects(`${this.keyPrefix}*`));
     return { s3Uri: `s3://${this.bucket.bucketName}/${this.keyPrefix}` };
   }
 }
@@ -157,6 +159,7 @@ class AssetLocation extends S3Location {
     if (!this.isDirectory) {
       const asset = new s3assets.Asset(step, uniqueId(step, 'Asset'), { path: resolved });
       asset.grantRead(options.grantee);
+      noteLibraryPrincipal(options.grantee);
       return { s3Uri: asset.s3ObjectUrl };
     }
     const hash = FileSystem.fingerprint(resolved, { exclude: this.options.exclude });
@@ -185,21 +188,29 @@ export function deployFiles(step: Step, sources: s3deploy.ISource[], hash: strin
       retainOnDelete: true,
     });
     pipeline.cfnPipeline.node.addDependency(deployment);
-    quietDeploymentHandler(Stack.of(pipeline));
+    quietDeploymentHandler(Stack.of(pipeline), bucket);
   }
   bucket.grantRead(grantee, `${keyPrefix}*`);
+  noteLibraryS3Grant(grantee, bucket.arnForObjects(`${keyPrefix}*`));
   return `s3://${bucket.bucketName}/${keyPrefix}`;
 }
 
 /**
  * The BucketDeployment handler function (a stack-wide singleton of aws-cdk-lib) renders a DependsOn
  * on its role next to a GetAtt of it, which cfn-lint reports as W3005; mark that one check as
- * expected on that one resource.
+ * expected on that one resource. Its cdk-nag findings (runtime, managed logging policy, the read and
+ * write grants it needs to copy files into `bucket`) are aws-cdk-lib's: suppressed with their reason.
  */
-function quietDeploymentHandler(stack: Stack): void {
+function quietDeploymentHandler(stack: Stack, bucket: s3.IBucket): void {
   for (const child of stack.node.children) {
     if (child.node.id.startsWith('Custom::CDKBucketDeployment') && child instanceof lambda.Function) {
-      (child.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+      const cfn = child.node.defaultChild as lambda.CfnFunction;
+      if (cfn.getMetadata('cfn-lint') === undefined) {
+        cfn.addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+        suppressInherentFindings(child, [{ id: 'AwsSolutions-L1', reason: NAG_REASONS.DEPLOYMENT }]);
+        suppressInherentFindings(child.role!, [{ id: 'AwsSolutions-IAM4', appliesTo: 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', reason: NAG_REASONS.DEPLOYMENT }]);
+      }
+      noteLibraryS3Grant(child, bucket.arnForObjects('*'));
     }
   }
 }

@@ -14,8 +14,9 @@ export interface IModelPackageGroup extends IResource {
   readonly modelPackageGroupArn: string;
   /**
    * Allow `grantee` to register model versions in this group, and in no other:
-   * `sagemaker:CreateModelPackage` on the group and on its packages
-   * (`model-package/<group>/*`), and `sagemaker:AddTags` and `DescribeModelPackage` on its packages.
+   * `sagemaker:CreateModelPackage`, `sagemaker:AddTags` and `DescribeModelPackage` on its packages
+   * (`model-package/<group>/*`: the service authorization reference lists `model-package` as the only
+   * resource type of CreateModelPackage, so a statement on the group's own ARN would never match).
    */
   grantRegisterModel(grantee: iam.IGrantable): iam.Grant;
   /**
@@ -56,13 +57,9 @@ abstract class ModelPackageGroupBase extends Resource implements IModelPackageGr
     const packages = modelPackageArns(this, this.modelPackageGroupName);
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['sagemaker:CreateModelPackage'],
-      resourceArns: [...this.groupArns(), ...packages],
-    }).combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
+      actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'],
       resourceArns: packages,
-    }));
+    });
   }
 
   /** The group's ARNs as IAM statements name it. */

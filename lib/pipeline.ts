@@ -11,6 +11,7 @@ import { renderDefinitionBody } from './private/definition-body';
 import { bindDefinitionPlacement, DefinitionPlacement } from './private/definition-location';
 import { IParameterLike } from './private/expression';
 import { StepGraph } from './private/graph';
+import { NAG_REASONS, noteLibraryPrincipal, noteLibraryS3Grant, suppressInherentFindings } from './private/nag';
 import { cachedByKey, Renderer } from './private/renderer';
 import { softLimitWarnings } from './private/soft-limits';
 import { PIPELINE_SYMBOL, RenderedStep, Step } from './steps/step';
@@ -194,6 +195,7 @@ export class Pipeline extends PipelineBase {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Runs the SageMaker pipeline ${this.node.path}`,
     });
+    noteLibraryPrincipal(this.role);
     this.experimentConfig = props.experimentConfig ?? PipelineExperimentConfig.default();
     this.bucket = props.artifactBucket;
     this.addParameter(...(props.parameters ?? []));
@@ -254,6 +256,7 @@ export class Pipeline extends PipelineBase {
         description: `Runs the SageMaker jobs of pipeline ${this.node.path}`,
       });
       grantJobBasics(role, Stack.of(this));
+      noteLibraryPrincipal(role);
       this.sharedJobRole = role;
     }
     return this.sharedJobRole;
@@ -269,6 +272,7 @@ export class Pipeline extends PipelineBase {
         enforceSSL: true,
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       });
+      suppressInherentFindings(this.bucket, [{ id: 'AwsSolutions-S1', reason: NAG_REASONS.ARTIFACT_BUCKET }]);
     }
     return this.bucket;
   }
@@ -283,6 +287,7 @@ export class Pipeline extends PipelineBase {
     const bucket = this.artifactBucket;
     if (grantee !== undefined) {
       bucket.grantReadWrite(grantee, `${this.pipelineName}/*`);
+      noteLibraryS3Grant(grantee, bucket.arnForObjects(`${this.pipelineName}/*`));
     }
     return Join.of(['s3:/', bucket.bucketName, this.pipelineName, ExecutionVariable.PIPELINE_EXECUTION_ID, stepName, ...segments], '/');
   }
@@ -314,6 +319,7 @@ export class Pipeline extends PipelineBase {
       return;
     }
     this.passedRoles.add(key);
+    noteLibraryPrincipal(role);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [role.roleArn],

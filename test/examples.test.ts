@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Pipeline, validateDefinition } from '../lib';
+import { assertReferenceMatches } from './iam/reference';
 import { bodyText, definitionOf, placeholder } from './util';
 
 /**
@@ -11,7 +12,8 @@ import { bodyText, definitionOf, placeholder } from './util';
  * of its pipelines is checked with the project's validator and compared with the snapshot in
  * `__snapshots__/examples.test.ts.snap`. CloudFormation values appear as placeholders
  * (`${GetAtt:PipelineJobRole....Arn}`, `${Ref:Data...}`); asset keys are content hashes, so the
- * snapshots do not depend on the machine. Update them with `npx jest test/examples.test.ts --ci=false -u`
+ * snapshots do not depend on the machine. Every IAM statement of every example's templates is checked
+ * against the AWS service authorization reference (test/iam/reference.ts). Update them with `npx jest test/examples.test.ts --ci=false -u`
  * and review the diff like code.
  */
 
@@ -67,6 +69,8 @@ describe('examples', () => {
     let pipelines = 0;
     for (const stackArtifact of assembly.stacks) {
       const stack = app.node.findAll().find((c): c is Stack => Stack.isStack(c) && c.artifactId === stackArtifact.id)!;
+      // Every IAM statement can match per the AWS service authorization reference (test/iam/reference.ts).
+      assertReferenceMatches(stackArtifact.template, `examples/${name} ${stackArtifact.stackName}`, stackArtifact.environment.region === 'unknown-region' ? undefined : stackArtifact.environment.region);
       const resources = (stackArtifact.template.Resources ?? {}) as Record<string, { Type: string; Properties: any }>;
       for (const [logicalId, resource] of Object.entries(resources)) {
         if (resource.Type !== 'AWS::SageMaker::Pipeline') {

@@ -55,9 +55,9 @@ describe('ModelPackageGroup', () => {
     group.grantRegisterModel(role);
 
     // THEN
+    // CreateModelPackage takes only model-package ARNs (service authorization reference): no group ARN.
     expect(statementsOf(stack, role)).toEqual([
-      { Action: 'sagemaker:CreateModelPackage', Effect: 'Allow', Resource: [{ 'Fn::GetAtt': [stack.getLogicalId(group.cfnModelPackageGroup), 'ModelPackageGroupArn'] }, ARN('model-package/churn-models/*')] },
-      { Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
+      { Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
     ]);
   });
 

@@ -242,9 +242,9 @@ describe('RegisterModelStep rendering', () => {
     // THEN
     expect(stepOf(definitionOf(stack), 'Register').Arguments.ModelPackageGroupName).toEqual('churn-models');
     const statements = statementsOf(stack, pipeline.role).filter((s) => JSON.stringify(s.Action).includes('ModelPackage'));
+    // CreateModelPackage takes only model-package ARNs (service authorization reference): no group ARN.
     expect(statements).toEqual([
-      { Action: 'sagemaker:CreateModelPackage', Effect: 'Allow', Resource: [{ 'Fn::GetAtt': [stack.getLogicalId(group.cfnModelPackageGroup), 'ModelPackageGroupArn'] }, ARN('model-package/churn-models/*')] },
-      { Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
+      { Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
     ]);
     expect(JSON.stringify(statementsOf(stack, pipeline.role))).not.toContain('iam:PassRole');
     Template.fromStack(stack).hasResource('AWS::SageMaker::Pipeline', { DependsOn: Match.arrayWith([stack.getLogicalId(group.cfnModelPackageGroup)]) });
@@ -259,8 +259,7 @@ describe('RegisterModelStep rendering', () => {
 
     // THEN
     expect(statements).toEqual([
-      { Action: 'sagemaker:CreateModelPackage', Effect: 'Allow', Resource: [ARN('model-package-group/churn-models'), ARN('model-package/churn-models/*')] },
-      { Action: ['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
+      { Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/churn-models/*') },
     ]);
   });
 
@@ -275,7 +274,7 @@ describe('RegisterModelStep rendering', () => {
     // THEN
     expect(args.ModelPackageGroupName).toEqual({ Get: 'Parameters.ModelPackageGroupName' });
     expect(statementsOf(stack, pipeline.role)).toContainEqual({
-      Action: 'sagemaker:CreateModelPackage', Effect: 'Allow', Resource: [ARN('model-package-group/*'), ARN('model-package/*/*')],
+      Action: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], Effect: 'Allow', Resource: ARN('model-package/*/*'),
     });
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('every model package group'));
     expect(warnings).toHaveLength(1);

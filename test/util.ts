@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { assertValidDefinition, definitionBodyText } from '../lib';
+import { assertReferenceMatches } from './iam/reference';
 
 export { cloudFormationPlaceholder as placeholder, definitionBodyText as bodyText } from '../lib';
 
@@ -16,11 +17,13 @@ export function newStack(props: StackProps = { env: { account: '123456789012', r
 /**
  * The resolved definition of the stack's pipeline (the only one, or the one with `logicalIdPrefix`),
  * with CloudFormation values as readable placeholders. Synthesizes the stack (running every
- * validation) and checks the definition with the project's validator.
+ * validation), checks the definition with the project's validator, and checks every IAM statement
+ * of the template against the AWS service authorization reference (test/iam/reference.ts).
  */
 export function definitionOf(stack: Stack, logicalIdPrefix?: string): Record<string, any> {
   const template = Template.fromStack(stack).toJSON();
   writeForLint(stack, template);
+  assertReferenceMatches(template, `stack ${stack.node.path}`, Token.isUnresolved(stack.region) ? undefined : stack.region);
   const pipelines = Object.entries(template.Resources as Record<string, any>)
     .filter(([id, r]) => r.Type === 'AWS::SageMaker::Pipeline' && (logicalIdPrefix === undefined || id.startsWith(logicalIdPrefix)));
   if (pipelines.length !== 1) {

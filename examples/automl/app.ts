@@ -5,7 +5,7 @@ import {
   AutoMLInput, AutoMLMetricName, AutoMLProblemType, AutoMLStep, CacheConfig, Condition, ConditionStep, FailStep,
   ParameterFloat, ParameterInteger, ParameterString, Pipeline, RetryPolicy, SageMakerJobExceptionType,
 } from '../../lib';
-import { acknowledger } from '../nag';
+import { acknowledgeDataBucket } from '../nag';
 // Not yet re-exported from lib/index.ts.
 
 /**
@@ -62,53 +62,9 @@ export class AutoMLStack extends Stack {
   }
 }
 
-/** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
-const REASONS = {
-  ASSET: 'read access to content-hashed CDK assets (the code, notebook or data of a step): Asset.grantRead and bucket.grantRead grant the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the asset objects',
-  JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
-  LOGS: 'SageMaker jobs write to the /aws/sagemaker/<JobType> log groups with one stream per job, named at run time',
-  MODEL: 'SageMaker Pipelines names each model at run time (pipelines-<execution id>-...), so the pipeline role can only be scoped to the model ARN prefix in the account and Region',
-  PREFIX: 'jobs read and write objects under this example prefix whose names are known only at run time (per execution or per job)',
-  RW: 'bucket.grantReadWrite grants the read/write action groups of CDK (s3:GetObject*, s3:DeleteObject*, s3:Abort*, ...) on objects of the example bucket whose names are known only at run time',
-  S1: 'example data bucket: a production app sends its server access logs to the central access-log bucket of its account (serverAccessLogsBucket), which an example cannot know',
-  S1_ART: 'the artifact bucket of the pipeline is created by the library, which has no server-access-log option yet; production apps pass their own artifactBucket with access logs',
-  STAR: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the /aws/sagemaker namespaces) support no resource-level permissions',
-};
-
-/**
- * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings this example keeps on purpose;
- * `npm run synth:examples` fails on any other finding. A path that no longer exists throws, so the list
- * stays current.
- */
-function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = acknowledger(stack);
-  acknowledge('Data', REASONS.S1,
-    'AwsSolutions-S1');
-  acknowledge('Pipeline/Artifacts', REASONS.S1_ART,
-    'AwsSolutions-S1');
-  acknowledge('Pipeline/Role', REASONS.JOB,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:automl-job/*]');
-  acknowledge('Pipeline/Role', REASONS.MODEL,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model/*]');
-  acknowledge('Pipeline/JobRole', REASONS.LOGS,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
-  acknowledge('Pipeline/JobRole', REASONS.STAR,
-    'AwsSolutions-IAM5[Resource::*]');
-  acknowledge('Pipeline/JobRole', REASONS.PREFIX,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<Data666C94C7>/churn/*]',
-    'AwsSolutions-IAM5[Resource::<PipelineArtifactsEB21E7E8.Arn>/churn-automl/*]');
-  acknowledge('Pipeline/JobRole', REASONS.ASSET,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]');
-  acknowledge('Pipeline/JobRole', REASONS.RW,
-    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-    'AwsSolutions-IAM5[Action::s3:Abort*]');
-}
-
 /** Builds the example app. */
 export function createApp(app: App = new App()): App {
-  acknowledgeNagFindings(new AutoMLStack(app, 'ChurnAutoML', { env: { region: 'us-east-1' } }));
+  acknowledgeDataBucket(new AutoMLStack(app, 'ChurnAutoML', { env: { region: 'us-east-1' } }));
   return app;
 }
 

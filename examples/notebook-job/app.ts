@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import {
   ContainerImage, InstanceType, NotebookJobStep, ParameterString, Pipeline, RetryPolicy, SageMakerJobExceptionType,
 } from '../../lib';
-import { acknowledger } from '../nag';
 // Not yet re-exported from lib/index.ts.
 
 /**
@@ -55,59 +54,9 @@ export class NotebookJobStack extends Stack {
   }
 }
 
-/** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
-const REASONS = {
-  ASSET: 'read access to content-hashed CDK assets (the code, notebook or data of a step): Asset.grantRead and bucket.grantRead grant the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the asset objects',
-  BD: 'CDK-internal BucketDeployment custom-resource function (aws-cdk-lib manages its runtime, managed policy and the read/write grants it needs to copy the asset into the artifact bucket)',
-  JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
-  LOGS: 'SageMaker jobs write to the /aws/sagemaker/<JobType> log groups with one stream per job, named at run time',
-  PREFIX: 'jobs read and write objects under this example prefix whose names are known only at run time (per execution or per job)',
-  RW: 'bucket.grantReadWrite grants the read/write action groups of CDK (s3:GetObject*, s3:DeleteObject*, s3:Abort*, ...) on objects of the example bucket whose names are known only at run time',
-  S1_ART: 'the artifact bucket of the pipeline is created by the library, which has no server-access-log option yet; production apps pass their own artifactBucket with access logs',
-  STAR: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the /aws/sagemaker namespaces) support no resource-level permissions',
-};
-
-/**
- * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings this example keeps on purpose;
- * `npm run synth:examples` fails on any other finding. A path that no longer exists throws, so the list
- * stays current.
- */
-function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = acknowledger(stack);
-  acknowledge('Pipeline/Role', REASONS.JOB,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:training-job/*]');
-  acknowledge('Pipeline/JobRole', REASONS.LOGS,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
-  acknowledge('Pipeline/JobRole', REASONS.STAR,
-    'AwsSolutions-IAM5[Resource::*]');
-  acknowledge('Pipeline/JobRole', REASONS.ASSET,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]');
-  acknowledge('Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C', REASONS.BD,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]',
-    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-    'AwsSolutions-IAM5[Action::s3:Abort*]',
-    'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]',
-    'AwsSolutions-IAM5[Resource::<PipelineArtifactsEB21E7E8.Arn>/*]',
-    'AwsSolutions-L1');
-  acknowledge('Pipeline/JobRole', REASONS.PREFIX,
-    'AwsSolutions-IAM5[Resource::<PipelineArtifactsEB21E7E8.Arn>/assets/4e97d154da326e726157cfe0e9af2bdad9a91c917e4482b6276e5795db7fe460/*]',
-    'AwsSolutions-IAM5[Resource::<PipelineArtifactsEB21E7E8.Arn>/nightly-report/*]',
-    'AwsSolutions-IAM5[Resource::<PipelineArtifactsEB21E7E8.Arn>/assets/71adaa3546e1e5949c21450e43c7d0d53c7f71796cfba0005ec9503a48dacd0f/*]');
-  acknowledge('Pipeline/JobRole', REASONS.RW,
-    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-    'AwsSolutions-IAM5[Action::s3:Abort*]');
-  acknowledge('Pipeline/Artifacts', REASONS.S1_ART,
-    'AwsSolutions-S1');
-}
-
 /** Builds the example app. */
 export function createApp(app: App = new App()): App {
-  acknowledgeNagFindings(new NotebookJobStack(app, 'NightlyReport', { env: { region: 'us-east-1' } }));
+  new NotebookJobStack(app, 'NightlyReport', { env: { region: 'us-east-1' } });
   return app;
 }
 

@@ -7,7 +7,7 @@ import {
 
   ContinuousParameter, IntegerParameter, ParameterScaling, TuningObjectiveType, TuningStep, TuningStrategy,
 } from '../../lib';
-import { acknowledger } from '../nag';
+import { acknowledgeDataBucket } from '../nag';
 
 const XGBOOST_IMAGE = '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1';
 
@@ -75,44 +75,9 @@ export class TuningStack extends Stack {
   }
 }
 
-/** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
-const REASONS = {
-  S1: 'example data bucket: a production app sends its server access logs to the central access-log bucket of its account (serverAccessLogsBucket), which an example cannot know',
-  ASSET: 'read access to content-hashed CDK assets (the code, notebook or data of a step): Asset.grantRead and bucket.grantRead grant the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the asset objects',
-  JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
-  LOGS: 'SageMaker jobs write to the /aws/sagemaker/<JobType> log groups with one stream per job, named at run time',
-  PREFIX: 'jobs read and write objects under this example prefix whose names are known only at run time (per execution or per job)',
-  STAR: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the /aws/sagemaker namespaces) support no resource-level permissions',
-};
-
-/**
- * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings this example keeps on purpose;
- * `npm run synth:examples` fails on any other finding. A path that no longer exists throws, so the list
- * stays current.
- */
-function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = acknowledger(stack);
-  acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
-  acknowledge('Pipeline/Role', REASONS.JOB,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:processing-job/*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:hyper-parameter-tuning-job/*]');
-  acknowledge('Pipeline/JobRole', REASONS.LOGS,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
-  acknowledge('Pipeline/JobRole', REASONS.STAR,
-    'AwsSolutions-IAM5[Resource::*]');
-  acknowledge('Pipeline/JobRole', REASONS.PREFIX,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<Data666C94C7>/*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<Data666C94C7>/tuning*]');
-  acknowledge('Pipeline/JobRole', REASONS.ASSET,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]');
-}
-
 /** Builds the example app. */
 export function createApp(app: App = new App()): App {
-  acknowledgeNagFindings(new TuningStack(app, 'Tuning', { env: { region: 'us-east-1' } }));
+  acknowledgeDataBucket(new TuningStack(app, 'Tuning', { env: { region: 'us-east-1' } }));
   return app;
 }
 

@@ -2,6 +2,7 @@ import { Annotations, AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { expressionOf } from './expression';
+import { noteLibraryS3Grant } from './nag';
 import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
@@ -112,6 +113,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
     return false;
   }
   const principal = grantee.grantPrincipal;
+  noteLibraryS3Grant(grantee, objectsArn(scope, location.bucket, location.keyPrefix));
   let grants = GRANTS.get(principal);
   if (grants === undefined) {
     grants = { principal, scope, objects: new Map(), buckets: new Map(), rendered: false };
@@ -258,6 +260,8 @@ function renderStatements(grants: PrincipalGrants, budget: boolean): void {
       continue;
     }
     const arns = [...effective.entries()].flatMap(([name, e]) => e[access].map((p) => objectsArn(scope, name, p)));
+    // The library's own grants (widened ones included) carry cdk-nag suppressions (private/nag.ts).
+    arns.forEach((arn) => noteLibraryS3Grant(grants.principal, arn));
     const chunks = budget ? chunk(arns, arnEstimate) : [arns];
     const existing = new Set(statement.resources);
     const first = chunks[0] ?? [];

@@ -155,11 +155,8 @@ export function grantModelCreation(pipeline: Pipeline): void {
  */
 export function grantRegisterInAnyGroup(pipeline: Pipeline): void {
   const stack = Stack.of(pipeline);
-  pipeline._grantPipelineRole(['sagemaker:CreateModelPackage'], [
-    stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: '*' }),
-    stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
-  ]);
-  pipeline._grantPipelineRole(['sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
+  // The reference's only resource type for CreateModelPackage is model-package (a group ARN never matches).
+  pipeline._grantPipelineRole(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage', 'sagemaker:AddTags'], [
     stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: '*/*' }),
   ]);
 }

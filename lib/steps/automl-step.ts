@@ -9,6 +9,7 @@ import { JobStepProps, Step } from './step';
 import { ContainerImage } from '../container-image';
 import { expressionOf } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
+import { noteLibraryS3Grant } from '../private/nag';
 import { grantS3Uri } from '../private/s3-grants';
 import { AutoMLJobProperties, createPropertyTree, StepPropertyReference } from '../properties';
 
@@ -510,6 +511,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
         grantS3Uri(options.executionRole, Stack.of(this), this.props.outputPath, 'read');
       } else {
         this.pipeline.artifactBucket.grantRead(options.executionRole, `${this.pipeline.pipelineName}/*`);
+        noteLibraryS3Grant(options.executionRole, this.pipeline.artifactBucket.arnForObjects(`${this.pipeline.pipelineName}/*`));
       }
     }
     return new ModelStep(scope, id, {

@@ -308,8 +308,8 @@ const MIME_RESPONSE = /^[-\w]+\/.+$/;
  * CreateModelPackage request without `CertifyForMarketplace`). The group is referenced by name.
  *
  * Accepts step retry policies only (`RetryPolicy.step`), and no caching. The pipeline role may
- * create model packages in this group and no other (`sagemaker:CreateModelPackage` on the group
- * and `model-package/<group>/*`, `DescribeModelPackage` and `AddTags` on the latter), and pull
+ * create model packages in this group and no other (`sagemaker:CreateModelPackage`,
+ * `DescribeModelPackage` and `AddTags` on `model-package/<group>/*`), and pull
  * the containers' images from ECR (the registry resolves their digests); it passes no role.
  */
 export class RegisterModelStep extends Step {

@@ -41,7 +41,8 @@ describe('DefinitionSource (a definition written elsewhere)', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
     });
     const register = all.find((s) => [].concat(s.Action).includes('sagemaker:CreateModelPackage' as never));
-    expect(JSON.stringify(register.Resource)).toContain('model-package-group/AbaloneModels');
+    // CreateModelPackage's only resource type is model-package (the service authorization reference)
+    expect(JSON.stringify(register.Resource)).toContain('model-package/AbaloneModels/*');
     expect(actions).not.toContain('sagemaker:CreateTransformJob');
   });
 

@@ -3,9 +3,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RetryableStepProps, Step } from './step';
+import type { TrainingStep } from './training-step';
 import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer } from '../model';
+import { bindInferenceCode } from '../private/inference-code';
 import { JobVpc } from '../private/job-vpc';
 import { createPropertyTree, ModelProperties } from '../properties';
+import { RetryPolicy } from '../retry-policy';
 
 /**
  * A container of a model that a {@link ModelStep} creates (CreateModel `ContainerDefinition`).
@@ -67,6 +70,13 @@ export interface ModelStepProps extends RetryableStepProps {
    * @default - not set (the service's default, false)
    */
   readonly enableNetworkIsolation?: boolean;
+  /**
+   * Retry policies of the repack steps that containers with inference code may need (see
+   * `ModelContainer.codePackaging`), like the SDK's `repack_model_retry_policies`. Job policies
+   * (`RetryPolicy.sageMakerJob`) are accepted: a repack step runs a training job.
+   * @default - no retries
+   */
+  readonly repackRetryPolicies?: RetryPolicy[];
 }
 
 /**
@@ -83,8 +93,14 @@ export class ModelStep extends Step implements ec2.IConnectable {
   public readonly stepType = 'Model';
   /** The model's properties (DescribeModel), e.g. `ModelName` for a transform step. */
   public readonly properties: ModelProperties;
-  /** The role the model runs as. */
+  /** The role the model runs as (also the role of its repack jobs). */
   public readonly executionRole: iam.IRole;
+  /**
+   * The repack steps added for containers whose inference code goes into the model archive,
+   * named `<step name>-RepackModel-<hostname or index>` (training steps: `addRetryPolicy`,
+   * `addDependsOn` work on them). Empty when no container needs one.
+   */
+  public readonly repackSteps: TrainingStep[];
 
   private readonly props: ModelStepProps;
   private readonly renderedContainers: Record<string, unknown>[];
@@ -126,7 +142,18 @@ export class ModelStep extends Step implements ec2.IConnectable {
     });
     this.jobVpc.grant(this.executionRole);
 
-    this.renderedContainers = containers.map((c) => {
+    // Inference code: a source-directory asset, or a repack step per container that needs one.
+    const code = bindInferenceCode(this, containers, props.container !== undefined, {
+      repackRole: this.executionRole,
+      codeReaders: [this.executionRole],
+      networkIsolation: props.enableNetworkIsolation === true,
+      retryPolicies: props.repackRetryPolicies,
+      vpc: props.vpc !== undefined ? { vpc: props.vpc, subnets: props.subnets, securityGroups: this.jobVpc.securityGroups } : undefined,
+    });
+    this.repackSteps = code.repackSteps;
+    this.redirectDependsOn(this.repackSteps);
+
+    this.renderedContainers = code.containers.map((c) => {
       const common = bindModelContainer(this, c, this.executionRole, this.executionRole);
       // CreateModel's ContainerDefinition order: ContainerHostname, Image, Mode, ModelDataUrl, Environment.
       const { ContainerHostname, Image, ...rest } = common;
@@ -137,6 +164,11 @@ export class ModelStep extends Step implements ec2.IConnectable {
         ...rest,
       };
     });
+  }
+
+  /** @internal */
+  public _companionSteps(): Step[] {
+    return [...this.repackSteps];
   }
 
   /**

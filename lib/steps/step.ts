@@ -117,7 +117,10 @@ export abstract class Step extends Construct implements IStepLike {
   private readonly displayName?: string;
   private readonly description?: string;
   private readonly dependencies: Step[] = [];
-  private readonly retryPolicies: RetryPolicy[];
+  private readonly retryPolicies: RetryPolicy[] = [];
+  private readonly capabilities: StepCapabilities;
+  /** Steps that take this step's explicit dependencies instead of it (see `redirectDependsOn`). */
+  private dependsOnTargets?: Step[];
   private readonly cacheConfig?: CacheConfig;
 
   protected constructor(scope: Construct, id: string, props: StepProps, capabilities: StepCapabilities) {
@@ -139,16 +142,8 @@ export abstract class Step extends Construct implements IStepLike {
     this.displayName = props.displayName;
     this.description = props.description;
 
-    const retryPolicies = (props as RetryableStepProps).retryPolicies ?? [];
-    if (retryPolicies.length > 0 && capabilities.retry === 'none') {
-      throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
-    }
-    for (const policy of retryPolicies) {
-      if (policy.policyKind === 'sageMakerJob' && capabilities.retry !== 'all') {
-        throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);
-      }
-    }
-    this.retryPolicies = [...retryPolicies];
+    this.capabilities = capabilities;
+    this.addRetryPolicy(...((props as RetryableStepProps).retryPolicies ?? []));
 
     const cacheConfig = (props as CacheableStepProps).cacheConfig;
     if (cacheConfig !== undefined && !capabilities.cache) {
@@ -159,8 +154,61 @@ export abstract class Step extends Construct implements IStepLike {
     this.addDependsOn(...(props.dependsOn ?? []));
   }
 
+  /**
+   * Retry this step as `policies` say (`RetryPolicies`), after the policies it already has. Step
+   * policies (`RetryPolicy.step`) are accepted by job, model, EMR and AutoML steps; SageMaker job
+   * policies (`RetryPolicy.sageMakerJob`) by job steps only.
+   */
+  public addRetryPolicy(...policies: RetryPolicy[]): void {
+    const kind = this.constructor.name;
+    for (const policy of policies) {
+      if (!(policy instanceof RetryPolicy)) {
+        throw new Error(`${kind} ${this.node.path}: retry policies are created with RetryPolicy.step(...) or RetryPolicy.sageMakerJob(...); received ${JSON.stringify(policy)}.`);
+      }
+      if (this.capabilities.retry === 'none') {
+        throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
+      }
+      if (policy.policyKind === 'sageMakerJob' && this.capabilities.retry !== 'all') {
+        throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);
+      }
+      this.retryPolicies.push(policy);
+    }
+  }
+
+  /** The number of retry policies, for the pipeline's render cache. @internal */
+  public get _retryPolicyCount(): number {
+    return this.retryPolicies.length;
+  }
+
+  /**
+   * Steps that the pipeline must place together with this one (before it) in a condition branch,
+   * such as the repack steps of a model step.
+   * @internal
+   */
+  public _companionSteps(): Step[] {
+    return [];
+  }
+
+  /**
+   * Hands this step's explicit dependencies, present and future, to `targets` (which this step
+   * reads from, so it still runs after them), as the SDK moves a model step's `depends_on` to its
+   * repack steps.
+   */
+  protected redirectDependsOn(targets: Step[]): void {
+    if (targets.length === 0) {
+      return;
+    }
+    const current = this.dependencies.splice(0);
+    this.dependsOnTargets = [...targets];
+    this.addDependsOn(...current);
+  }
+
   /** Make this step start only after `steps` have finished. */
   public addDependsOn(...steps: Step[]): void {
+    if (this.dependsOnTargets !== undefined) {
+      this.dependsOnTargets.forEach((target) => target.addDependsOn(...steps.filter((s) => s !== target)));
+      return;
+    }
     for (const step of steps) {
       if (!Step.isStep(step)) {
         throw new Error(`${this.node.path}: dependsOn accepts steps only; received ${String(step)}.`);

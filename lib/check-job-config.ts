@@ -8,7 +8,7 @@ import { InstanceType } from './instance-type';
 import { expressionOf } from './private/expression';
 import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
-import { bindJobStep, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
+import { bindJobStep, checkBooleanValue, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
 import type { ProcessingNetworkConfig } from './steps/processing-step';
 import { CacheableStepProps, Step } from './steps/step';
 
@@ -278,13 +278,7 @@ function checkFlag(scope: Construct, prop: string, value: boolean | IResolvable 
   if (value === undefined) {
     return fallback;
   }
-  if (typeof value === 'boolean') {
-    return value;
-  }
-  const expression = expressionOf(value);
-  if (expression === undefined || (expression.kind !== 'Boolean' && expression.kind !== 'Unknown')) {
-    throw new Error(`${scope.node.path}: ${prop} must be true, false or a Boolean expression (a ParameterBoolean); received ${expression ? `a ${expression.kind} expression` : String(value)}.`);
-  }
+  checkBooleanValue(scope, prop, value);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { Pipeline } from '../pipeline';
@@ -150,5 +150,20 @@ export function checkS3Uri(scope: IConstruct, prop: string, uri: string, allowHt
   }
   if (!(allowHttps ? /^(https|s3):\/\/[^/]+/ : /^s3:\/\/[^/]+/).test(uri) || uri.length > 1024) {
     throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. ${!uri.includes('://') && /^[a-z0-9][a-z0-9.-]*[a-z0-9]\//.test(uri) && uri.length < 1000 ? `'s3://${uri}'` : `\`s3://\${bucket.bucketName}/${prop.replace(/^.*\./, '').replace(/S3Uri$|Path$/, '').toLowerCase() || 'prefix'}\``}.`);
+  }
+}
+
+/**
+ * Checks a flag the service evaluates at run time: `true`, `false`, or a Boolean expression (a
+ * `ParameterBoolean`, a Boolean Lambda output, a condition's `Outcome`).
+ * @internal
+ */
+export function checkBooleanValue(scope: IConstruct, prop: string, value: boolean | IResolvable | undefined): void {
+  if (value === undefined || typeof value === 'boolean') {
+    return;
+  }
+  const expression = expressionOf(value);
+  if (expression === undefined || (expression.kind !== 'Boolean' && expression.kind !== 'Unknown')) {
+    throw new Error(`${scope.node.path}: ${prop} must be true, false or a Boolean expression (a ParameterBoolean); received ${expression ? `${/^[AEIOU]/.test(expression.kind) ? 'an' : 'a'} ${expression.kind} expression` : typeof value === 'object' && value !== null ? 'an object that is not a pipeline expression' : String(value)}. Pass a ParameterBoolean (not its valueAsString).`);
   }
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { IResolvable, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -67,9 +67,10 @@ export interface ModelStepProps extends RetryableStepProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Block the containers' network access (`EnableNetworkIsolation`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableNetworkIsolation?: boolean;
+  readonly enableNetworkIsolation?: boolean | IResolvable;
   /**
    * Retry policies of the repack steps that containers with inference code may need (see
    * `ModelContainer.codePackaging`), like the SDK's `repack_model_retry_policies`. Job policies
@@ -146,7 +147,8 @@ export class ModelStep extends Step implements ec2.IConnectable {
     const code = bindInferenceCode(this, containers, props.container !== undefined, {
       repackRole: this.executionRole,
       codeReaders: [this.executionRole],
-      networkIsolation: props.enableNetworkIsolation === true,
+      // A parameter may turn isolation on, and then the container cannot download a source directory.
+      networkIsolation: props.enableNetworkIsolation !== undefined && props.enableNetworkIsolation !== false,
       retryPolicies: props.repackRetryPolicies,
       vpc: props.vpc !== undefined ? { vpc: props.vpc, subnets: props.subnets, securityGroups: this.jobVpc.securityGroups } : undefined,
     });

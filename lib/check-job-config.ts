@@ -50,7 +50,8 @@ export interface CheckJobConfig {
    */
   readonly outputKmsKey?: kms.IKey;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days;
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit set (the service default)
    */
   readonly maxRuntime?: Duration;

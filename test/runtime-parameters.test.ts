@@ -154,6 +154,29 @@ describe('network flags as ParameterBoolean', () => {
   });
 });
 
+describe('run times as Integer parameters', () => {
+  test('Duration.seconds(param.valueAsNumber) renders the parameter (SDK Estimator(max_run=ParameterInteger), Processor(max_runtime_in_seconds=...))', () => {
+    // GIVEN
+    const { stack, pipeline } = setup();
+    const maxRun = new ParameterInteger('MaxRun', { defaultValue: 3600 });
+    const maxWait = new ParameterInteger('MaxWait', { defaultValue: 7200 });
+
+    // WHEN
+    new TrainingStep(pipeline, 'Train', {
+      image: IMAGE,
+      maxRuntime: Duration.seconds(maxRun.valueAsNumber),
+      useSpotInstances: true,
+      maxWait: Duration.seconds(maxWait.valueAsNumber),
+    });
+    new ProcessingStep(pipeline, 'Prep', { image: IMAGE, maxRuntime: Duration.seconds(maxRun.valueAsNumber) });
+    const definition = definitionOf(stack);
+
+    // THEN
+    expect(stepOf(definition, 'Train').Arguments.StoppingCondition).toEqual({ MaxRuntimeInSeconds: { Get: 'Parameters.MaxRun' }, MaxWaitTimeInSeconds: { Get: 'Parameters.MaxWait' } });
+    expect(stepOf(definition, 'Prep').Arguments.StoppingCondition).toEqual({ MaxRuntimeInSeconds: { Get: 'Parameters.MaxRun' } });
+  });
+});
+
 describe('model-quality column attributes take a column index', () => {
   test('numbers render as their text (SDK: inference_attribute="0" etc.; Environment values are strings)', () => {
     // GIVEN

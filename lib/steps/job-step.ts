@@ -83,11 +83,16 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
 }
 
 /**
- * Renders `StoppingCondition.MaxRuntimeInSeconds`.
+ * Renders `StoppingCondition.MaxRuntimeInSeconds`. A duration made from a number token
+ * (`Duration.seconds(param.valueAsNumber)`) renders as that expression, unchecked.
  * @internal
  */
 export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
   const seconds = (maxRuntime ?? fallback).toSeconds();
+  // `Duration.seconds(param.valueAsNumber)`: an Integer parameter the service reads when the job starts.
+  if (Token.isUnresolved(seconds)) {
+    return seconds;
+  }
   if (seconds < 1 || seconds > limit.toSeconds()) {
     throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds. ${seconds < 1 ? 'Raise' : 'Lower'} maxRuntime to within that range, e.g. maxRuntime: Duration.hours(${seconds < 1 ? 1 : Math.floor(limit.toHours({ integral: false }))})${seconds < 1 ? '' : ', or split the work into several steps'}.`);
   }

@@ -364,7 +364,8 @@ export interface ProcessingStepProps extends JobStepProps {
    */
   readonly role?: iam.IRole;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days;
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit set (the service default)
    */
   readonly maxRuntime?: Duration;

@@ -265,7 +265,8 @@ export interface TrainingJobOptions {
    */
   readonly volumeSizeInGB?: number;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 28 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 28 days. For an
+   * Integer parameter (seconds), use `Duration.seconds(param.valueAsNumber)`.
    * @default Duration.days(1)
    */
   readonly maxRuntime?: Duration;
@@ -308,7 +309,7 @@ export interface TrainingJobOptions {
   readonly useSpotInstances?: boolean | IResolvable;
   /**
    * How long to wait for spot capacity and training together (`StoppingCondition.MaxWaitTimeInSeconds`),
-   * at least `maxRuntime`. Only with `useSpotInstances`; required when it is `true`, optional when
+   * at least `maxRuntime`; `Duration.seconds(param.valueAsNumber)` for an Integer parameter. Only with `useSpotInstances`; required when it is `true`, optional when
    * it is a parameter.
    * @default - none
    */
@@ -431,15 +432,16 @@ export class TrainingJobConfig {
     checkBooleanValue(scope, `${p}useSpotInstances`, o.useSpotInstances);
     const spot = o.useSpotInstances === undefined || typeof o.useSpotInstances === 'boolean' ? o.useSpotInstances === true : 'runtime';
     if (spot === 'runtime') {
-      if (o.maxWait !== undefined && o.maxWait.toSeconds() < this.maxRuntimeSeconds) {
-        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${o.maxWait.toSeconds()} seconds. Increase maxWait or decrease maxRuntime.`);
+      const wait = o.maxWait?.toSeconds();
+      if (wait !== undefined && !Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
+        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
       }
     } else if (spot) {
       if (o.maxWait === undefined) {
         throw new Error(`${where}: ${p}useSpotInstances requires ${p}maxWait (how long to wait for spot capacity and training together); received none. Set e.g. maxWait: Duration.hours(2), at least maxRuntime (${this.maxRuntimeSeconds} seconds).`);
       }
       const wait = o.maxWait.toSeconds();
-      if (wait < this.maxRuntimeSeconds) {
+      if (!Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
         throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
       }
     } else if (o.maxWait !== undefined) {

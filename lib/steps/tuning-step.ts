@@ -298,7 +298,8 @@ export interface TuningStepProps extends JobStepProps {
    */
   readonly maxParallelTrainingJobs?: number;
   /**
-   * Most time the tuning job runs (`ResourceLimits.MaxRuntimeInSeconds`), 120 seconds to 15,768,000 seconds (182.5 days).
+   * Most time the tuning job runs (`ResourceLimits.MaxRuntimeInSeconds`), 120 seconds to 15,768,000 seconds (182.5 days);
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit beyond the training jobs'
    */
   readonly maxRuntime?: Duration;
@@ -367,7 +368,7 @@ export class TuningStep extends Step {
     }
     if (props.maxRuntime !== undefined) {
       const seconds = props.maxRuntime.toSeconds();
-      if (seconds < 120 || seconds > 15768000) {
+      if (!Token.isUnresolved(seconds) && (seconds < 120 || seconds > 15768000)) {
         throw new Error(`${where}: maxRuntime must be from 120 seconds to 15,768,000 seconds (182.5 days); received ${seconds} seconds.`);
       }
     }

@@ -10,7 +10,7 @@ import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
 import { bindJobStep, checkBooleanValue, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
 import type { ProcessingNetworkConfig } from './steps/processing-step';
-import { CacheableStepProps, Step } from './steps/step';
+import { CacheableStepProps, JobNamePrefixProps, Step } from './steps/step';
 
 
 /**
@@ -80,7 +80,7 @@ export interface IModelPackageGroupRef {
 /**
  * Props every check step (`QualityCheckStep`, `ClarifyCheckStep`) takes.
  */
-export interface CheckStepProps extends CacheableStepProps {
+export interface CheckStepProps extends CacheableStepProps, JobNamePrefixProps {
   /**
    * The processing job that runs the check.
    * @default - the pipeline's shared job role, one ml.m5.xlarge instance with 30 GB of storage

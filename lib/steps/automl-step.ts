@@ -373,6 +373,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: AutoMLStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('AutoMLJobName', 32, props.jobNamePrefix);
     this.props = props;
     const where = this.node.path;
     const stack = Stack.of(this);

@@ -78,6 +78,14 @@ export interface ModelStepProps extends RetryableStepProps {
    * @default - no retries
    */
   readonly repackRetryPolicies?: RetryPolicy[];
+  /**
+   * Prefix of the model's name (`ModelName`), rendered only when the pipeline's
+   * `useCustomJobPrefix` is true (the SDK requires `ModelName` then): 1-63 letters, digits and
+   * hyphens, starting and ending with a letter or digit. The service appends a suffix.
+   * @default - with `useCustomJobPrefix`, the step name with other characters turned into hyphens;
+   * otherwise none (the service names the model)
+   */
+  readonly modelNamePrefix?: string;
 }
 
 /**
@@ -109,6 +117,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: ModelStepProps) {
     super(scope, id, props, { retry: 'step', cache: false });
+    this._bindJobNamePrefix('ModelName', 63, props.modelNamePrefix, 'modelNamePrefix');
     this.props = props;
     this.properties = createPropertyTree(this, 'Model') as ModelProperties;
 

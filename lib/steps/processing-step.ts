@@ -485,6 +485,7 @@ export class ProcessingStep extends Step {
 
   constructor(scope: Construct, id: string, props: ProcessingStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('ProcessingJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createPropertyTree(this, 'Processing') as ProcessingJobProperties;
     this.role = bindJobStep(this.pipeline, 'processing-job', props.role);

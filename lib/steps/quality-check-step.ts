@@ -209,6 +209,7 @@ export class QualityCheckStep extends Step {
 
   constructor(scope: Construct, id: string, props: QualityCheckStepProps) {
     super(scope, id, props, { retry: 'none', cache: true });
+    this._bindJobNamePrefix('ProcessingJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createFixedPropertyTree(this, {
       CalculatedBaselineConstraints: 'String',

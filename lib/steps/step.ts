@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { CacheConfig } from '../cache-config';
 import type { Pipeline } from '../pipeline';
@@ -63,9 +63,29 @@ export interface CacheableStepProps extends StepProps {
 }
 
 /**
- * Props of SageMaker job steps: retries and caching.
+ * Props of steps that launch a named SageMaker job.
  */
-export interface JobStepProps extends RetryableStepProps, CacheableStepProps {}
+export interface JobNamePrefixProps {
+  /**
+   * Prefix of the names SageMaker gives this step's jobs (the request's job name member, e.g.
+   * `TrainingJobName`), for cost allocation and log search, like the SageMaker SDK's `base_job_name`
+   * with `PipelineDefinitionConfig(use_custom_job_prefix=True)`. Rendered only when the pipeline's
+   * `useCustomJobPrefix` is true: letters, digits and hyphens, starting and ending with a letter or
+   * digit, within the member's length (63 characters; 32 for tuning and AutoML jobs). The service
+   * appends `-<execution id>-<token>-<attempt>` (about 26 characters), so longer prefixes draw a warning.
+   * @default - with `useCustomJobPrefix`, the step name with other characters turned into hyphens,
+   * shortened to leave room for the service's suffix; otherwise none (the service names the job)
+   */
+  readonly jobNamePrefix?: string;
+}
+
+/**
+ * Props of SageMaker job steps: retries, caching and a job name prefix.
+ */
+export interface JobStepProps extends RetryableStepProps, CacheableStepProps, JobNamePrefixProps {}
+
+/** What the service appends to a custom job name prefix: `-<execution id (12)>-<entity token (10)>-<attempt>`. */
+export const JOB_NAME_SUFFIX_LENGTH = 26;
 
 /**
  * Which retry policies and caching a step type accepts.
@@ -121,6 +141,8 @@ export abstract class Step extends Construct implements IStepLike {
   private readonly capabilities: StepCapabilities;
   /** Steps that take this step's explicit dependencies instead of it (see `redirectDependsOn`). */
   private dependsOnTargets?: Step[];
+  /** The job name member rendered with the pipeline's `useCustomJobPrefix`. */
+  private jobName?: { readonly member: string; readonly value: string };
   private readonly cacheConfig?: CacheConfig;
 
   protected constructor(scope: Construct, id: string, props: StepProps, capabilities: StepCapabilities) {
@@ -222,6 +244,39 @@ export abstract class Step extends Construct implements IStepLike {
     }
   }
 
+  /**
+   * Validates this step's job name prefix (`prop`) and renders it as `member` (at most `maxLength`
+   * characters) when the pipeline's `useCustomJobPrefix` is on; without the switch, a prefix is an error.
+   * @internal
+   */
+  public _bindJobNamePrefix(member: string, maxLength: number, prefix: string | undefined, prop = 'jobNamePrefix'): void {
+    const kind = this.constructor.name;
+    if (!this.pipeline.useCustomJobPrefix) {
+      if (prefix !== undefined) {
+        throw new Error(`${kind} ${this.node.path}: ${prop} is rendered only when the pipeline uses custom job prefixes; received '${String(prefix)}' in pipeline ${this.pipeline.node.path} without useCustomJobPrefix. Set useCustomJobPrefix: true on the Pipeline, or remove ${prop}.`);
+      }
+      return;
+    }
+    const pattern = new RegExp(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${maxLength - 1}}$`);
+    const budget = maxLength - JOB_NAME_SUFFIX_LENGTH;
+    if (prefix === undefined) {
+      const derived = this.stepName.replace(/[^a-zA-Z0-9-]/g, '-').replace(/^-+/, '').slice(0, Math.max(budget, 1)).replace(/-+$/, '');
+      this.jobName = { member, value: derived.length > 0 ? derived : 'job' };
+      return;
+    }
+    if (typeof prefix !== 'string' || Token.isUnresolved(prefix)) {
+      throw new Error(`${kind} ${this.node.path}: ${prop} must be literal text known at synth; received ${typeof prefix === 'string' ? 'a token' : typeof prefix}. The service uses it as the start of every ${member}.`);
+    }
+    if (prefix.length > maxLength || !pattern.test(prefix)) {
+      throw new Error(`${kind} ${this.node.path}: ${prop} must be 1-${maxLength} letters, digits and hyphens, starting and ending with a letter or digit (the ${member} pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${maxLength - 1}}); received '${prefix}' (${prefix.length} characters). Use e.g. '${prefix.replace(/[^a-zA-Z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, Math.max(budget, 1)).replace(/-+$/, '') || 'team-a'}'.`);
+    }
+    if (prefix.length > budget) {
+      Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:jobNamePrefixLength',
+        `${prop} '${prefix}' is ${prefix.length} characters; the service appends about ${JOB_NAME_SUFFIX_LENGTH} (-<execution id>-<token>-<attempt>) to it, and ${member} is at most ${maxLength}, so the job name may be cut or rejected. Keep the prefix to ${budget} characters or fewer.`);
+    }
+    this.jobName = { member, value: prefix };
+  }
+
   /** Steps this one explicitly depends on. */
   public get dependsOn(): Step[] {
     return [...this.dependencies];
@@ -246,7 +301,8 @@ export abstract class Step extends Construct implements IStepLike {
     const args = Renderer.render<Record<string, unknown>>(this.renderArguments());
     const extras = Renderer.render<Record<string, unknown>>(this.renderExtraKeys());
     const dependsOn = unique<Step>([...this.dependencies, ...(args.implicitDependencies as Step[]), ...(extras.implicitDependencies as Step[])]);
-    const json: Record<string, unknown> = { Name: this.stepName, Type: this.stepType, Arguments: args.value };
+    const argumentsJson = this.jobName !== undefined ? { [this.jobName.member]: this.jobName.value, ...args.value } : args.value;
+    const json: Record<string, unknown> = { Name: this.stepName, Type: this.stepType, Arguments: argumentsJson };
     if (dependsOn.length > 0) {
       json.DependsOn = dependsOn.map((s) => s.stepName);
     }

@@ -346,6 +346,7 @@ export class TuningStep extends Step {
 
   constructor(scope: Construct, id: string, props: TuningStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('HyperParameterTuningJobName', 32, props.jobNamePrefix);
     this.props = props;
     this.properties = createPropertyTree(this, 'Tuning') as TuningJobProperties;
     const where = this.node.path;

@@ -184,11 +184,11 @@ export abstract class Step extends Construct implements IStepLike {
   public addRetryPolicy(...policies: RetryPolicy[]): void {
     const kind = this.constructor.name;
     for (const policy of policies) {
-      if (!(policy instanceof RetryPolicy)) {
-        throw new Error(`${kind} ${this.node.path}: retry policies are created with RetryPolicy.step(...) or RetryPolicy.sageMakerJob(...); received ${JSON.stringify(policy)}.`);
-      }
       if (this.capabilities.retry === 'none') {
         throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
+      }
+      if (!(policy instanceof RetryPolicy)) {
+        throw new Error(`${kind} ${this.node.path}: retry policies are created with RetryPolicy.step(...) or RetryPolicy.sageMakerJob(...); received ${JSON.stringify(policy)}.`);
       }
       if (policy.policyKind === 'sageMakerJob' && this.capabilities.retry !== 'all') {
         throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);

@@ -1,4 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import { definitionOf, newStack, stepOf } from './util';
 import {
   AutoMLInput, AutoMLStep, ClarifyCheckStep, ClarifyCheckType, ContainerImage, ContinuousParameter, DatasetFormat, ModelStep, ParameterString,
@@ -168,5 +169,28 @@ describe('job name prefixes: bad input', () => {
       .toThrow(/ModelStep Stack\/Pipeline\/Model: modelNamePrefix must be 1-63 letters, digits and hyphens, .*the ModelName pattern/);
     expect(() => new Pipeline(stack, 'Other', { useCustomJobPrefix: 'yes' as any }))
       .toThrow(/Pipeline Stack\/Other: useCustomJobPrefix must be true or false/);
+  });
+});
+
+describe('derived prefixes (property)', () => {
+  test('any valid step name gives a prefix of the member\'s pattern that leaves room for the suffix', () => {
+    const stepName = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/);
+    fc.assert(fc.property(stepName, fc.boolean(), (name, automl) => {
+      // GIVEN
+      const { stack, pipeline } = setup(true);
+      if (automl) {
+        new AutoMLStep(pipeline, 'Step', { stepName: name, inputs: [AutoMLInput.s3('s3://my-bucket/train.csv')], targetAttributeName: 'y' });
+      } else {
+        new TrainingStep(pipeline, 'Step', { image: IMAGE, stepName: name });
+      }
+      const [member, max] = automl ? ['AutoMLJobName', 32] : ['TrainingJobName', 63];
+
+      // WHEN
+      const rendered = stepOf(stack.resolve(pipeline.renderDefinition()), name).Arguments[member] as string;
+
+      // THEN
+      expect(rendered).toMatch(new RegExp(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${max - 1}}$`));
+      expect(rendered.length).toBeLessThanOrEqual(max - 26);
+    }), { numRuns: 100 });
   });
 });

@@ -52,6 +52,8 @@ export function directoryEntries(dir: string, prefix = ''): ArchiveEntry[] {
  */
 export function writeCodeArchive(entries: ArchiveEntry[]): CodeArchive {
   const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Check every file's path first, so that an error names the file rather than one of its folders.
+  sorted.forEach((entry) => header(entry.name, 0, 0o644, '0'));
   const blocks: Buffer[] = [];
   const directories = new Set<string>();
   for (const entry of sorted) {

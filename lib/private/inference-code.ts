@@ -166,7 +166,12 @@ export function bindInferenceCode<T extends ModelContainer>(
 }
 
 function codeAsset(step: Step, id: string, entries: ArchiveEntry[]): s3assets.Asset {
-  const archive = writeCodeArchive(entries);
+  let archive;
+  try {
+    archive = writeCodeArchive(entries);
+  } catch (e) {
+    throw new Error(`${step.node.path}: sourceDir: ${(e as Error).message}`);
+  }
   return new s3assets.Asset(step, id, { path: archive.path, assetHashType: AssetHashType.CUSTOM, assetHash: archive.hash });
 }
 

@@ -291,6 +291,32 @@ describe('run-time model data: a repack step (as the SDK adds it)', () => {
     expect(roleStatements).toContain('cdk-hnb659fds-assets-123456789012-us-east-1');
     expect(roleStatements).not.toContain('"s3:*"');
   });
+  test('RegisterModelStep: the repack job runs as repackRole, which the pipeline role may pass and which reads the code', () => {
+    // GIVEN
+    const { stack, pipeline, modelData } = setup();
+    const repackRole = new iam.Role(stack, 'RepackRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+
+    // WHEN
+    const step = new RegisterModelStep(pipeline, 'Register', {
+      container: { image: SKLEARN, modelData: modelData.valueAsString, entryPoint: SCRIPT },
+      modelPackageGroupName: 'my-models',
+      repackRole,
+    });
+    const definition = definitionOf(stack);
+
+    // THEN
+    const roleId = stack.getLogicalId(repackRole.node.defaultChild as any);
+    expect(step.repackSteps.map((s) => s.stepName)).toEqual(['Register-RepackModel-0']);
+    expect(stepOf(definition, 'Register-RepackModel-0').Arguments.RoleArn).toBe(`\${GetAtt:${roleId}.Arn}`);
+    expect(statementsOf(stack, pipeline.role)).toContainEqual(expect.objectContaining({
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }));
+    expect(JSON.stringify(statementsOf(stack, repackRole))).toContain('cdk-hnb659fds-assets-123456789012-us-east-1');
+    expect(stepOf(definition, 'Register').Arguments.InferenceSpecification.Containers[0].ModelDataUrl)
+      .toEqual({ Get: 'Steps.Register-RepackModel-0.ModelArtifacts.S3ModelArtifacts' });
+  });
 });
 
 describe('model data known at synth: the code rides along as the source directory', () => {

@@ -96,6 +96,11 @@ export interface ModelStepProps extends RetryableStepProps {
  * Accepts step retry policies only (`RetryPolicy.step`), and no caching. The pipeline role is
  * granted `sagemaker:CreateModel`, `DescribeModel` and `AddTags` on models, and `iam:PassRole` on
  * the execution role with `iam:PassedToService` `sagemaker.amazonaws.com`.
+ *
+ * Containers with inference code (`entryPoint`, `sourceDir`) whose model data is only known at run
+ * time, or that run with network isolation, get a repack step each
+ * (`<step>-RepackModel-<hostname or index>`, see `repackSteps`), a training job that runs as the
+ * execution role and puts the code into the model archive; the step's `dependsOn` moves to them.
  */
 export class ModelStep extends Step implements ec2.IConnectable {
   /** @inheritdoc */

@@ -328,6 +328,10 @@ const MIME_RESPONSE = /^[-\w]+\/.+$/;
  * create model packages in this group and no other (`sagemaker:CreateModelPackage` on the group
  * and `model-package/<group>/*`, `DescribeModelPackage` and `AddTags` on the latter), and pull
  * the containers' images from ECR (the registry resolves their digests); it passes no role.
+ *
+ * Containers with inference code (`entryPoint`, `sourceDir`) whose model data is only known at run
+ * time get a repack step each (`<step>-RepackModel-<hostname or index>`, see `repackSteps`), which
+ * runs a training job as `repackRole` (the pipeline role may pass that role and run training jobs).
  */
 export class RegisterModelStep extends Step {
   /** @inheritdoc */

@@ -9,9 +9,9 @@ import { expressionOf } from './private/expression';
 import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
 import { grantCheckBaselines } from './private/step-grants';
-import { bindJobStep, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
+import { bindJobStep, checkBooleanValue, checkInteger, renderEnvironment, renderMaxRuntime } from './steps/job-step';
 import type { ProcessingNetworkConfig } from './steps/processing-step';
-import { CacheableStepProps, Step } from './steps/step';
+import { CacheableStepProps, JobNamePrefixProps, Step } from './steps/step';
 
 
 /**
@@ -51,7 +51,8 @@ export interface CheckJobConfig {
    */
   readonly outputKmsKey?: kms.IKey;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days;
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit set (the service default)
    */
   readonly maxRuntime?: Duration;
@@ -80,7 +81,7 @@ export interface IModelPackageGroupRef {
 /**
  * Props every check step (`QualityCheckStep`, `ClarifyCheckStep`) takes.
  */
-export interface CheckStepProps extends CacheableStepProps {
+export interface CheckStepProps extends CacheableStepProps, JobNamePrefixProps {
   /**
    * The processing job that runs the check.
    * @default - the pipeline's shared job role, one ml.m5.xlarge instance with 30 GB of storage
@@ -272,13 +273,7 @@ function checkFlag(scope: Construct, prop: string, value: boolean | IResolvable 
   if (value === undefined) {
     return fallback;
   }
-  if (typeof value === 'boolean') {
-    return value;
-  }
-  const expression = expressionOf(value);
-  if (expression === undefined || (expression.kind !== 'Boolean' && expression.kind !== 'Unknown')) {
-    throw new Error(`${scope.node.path}: ${prop} must be true, false or a Boolean expression (a ParameterBoolean); received ${expression ? `a ${expression.kind} expression` : String(value)}.`);
-  }
+  checkBooleanValue(scope, prop, value);
   return value;
 }
 

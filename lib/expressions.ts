@@ -1,6 +1,6 @@
-import { Token, Tokenization } from 'aws-cdk-lib';
+import { IResolvable, Token, Tokenization } from 'aws-cdk-lib';
 import { JSONPath } from 'jsonpath-plus';
-import { Expression, GetExpression, IRenderContext, IStepLike, JoinExpression } from './private/expression';
+import { carriedExpression, Expression, GetExpression, IRenderContext, IStepLike, JoinExpression } from './private/expression';
 import { Renderer } from './private/renderer';
 
 /**
@@ -57,13 +57,22 @@ export class Join {
   /**
    * A string token that renders `{"Std:Join": {"On": separator, "Values": [...]}}`.
    *
-   * @param values literals, parameters, execution variables, step properties or other expressions
+   * @param values literals, parameters, execution variables, step properties or other expressions,
+   * as tokens or as the expression objects themselves (a `ParameterBoolean`, a condition step's
+   * `properties.Outcome`, a Boolean Lambda output), each rendered as its own `Values` item
    * @param separator text placed between the values (`On`). Default: the empty string.
    */
-  public static of(values: ReadonlyArray<string | number | boolean>, separator: string = ''): string {
-    if (values.length === 0) {
+  public static of(values: ReadonlyArray<string | number | boolean | IResolvable>, separator: string = ''): string {
+    if (!Array.isArray(values) || values.length === 0) {
       throw new Error('Join.of needs at least one value; received an empty list. Pass the values to join, e.g. Join.of(["s3:/", bucket, key], "/").');
     }
+    values.forEach((value, i) => {
+      const ok = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        || (typeof value === 'object' && value !== null && (carriedExpression(value) !== undefined || Tokenization.isResolvable(value)));
+      if (!ok) {
+        throw new Error(`Join.of: values[${i}] must be text, a number, a boolean or a pipeline expression (a parameter, a step property, an execution variable, a condition's Outcome); received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}.`);
+      }
+    });
     if (Token.isUnresolved(separator)) {
       throw new Error(`Join.of separator must be literal text; received the token ${separator}. The service evaluates "On" as a fixed string. Pass the separator as literal text (e.g. '/'), and put run-time values among the joined values instead.`);
     }

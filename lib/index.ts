@@ -14,7 +14,7 @@ export { S3Access, S3Location } from './inputs';
 export type { S3AssetLocationOptions, S3LocationBindOptions, S3LocationConfig } from './inputs';
 export * from './processors';
 export type { CheckJobConfig, CheckStepProps, IModelPackageGroupRef } from './check-job-config';
-export { ContainerMode, InferenceExecutionMode } from './model';
+export { ContainerMode, InferenceCodePackaging, InferenceExecutionMode } from './model';
 export type { ModelContainer } from './model';
 export { ModelPackageGroup } from './model-package-group';
 export type { IModelPackageGroup, ModelPackageGroupProps } from './model-package-group';

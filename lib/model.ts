@@ -35,6 +35,55 @@ export interface ModelContainer {
    * @default - the service assigns one
    */
   readonly containerHostname?: string;
+  /**
+   * The inference script, like the SageMaker SDK's framework models' `entry_point`
+   * (`SKLearnModel(entry_point='inference.py')`): with `sourceDir`, the name of a file at the root
+   * of that folder; without it, a local file. The container runs with `SAGEMAKER_PROGRAM` set to its
+   * file name and `SAGEMAKER_SUBMIT_DIRECTORY` set to where the code is (see `codePackaging`).
+   * For framework images that load inference code this way (scikit-learn, XGBoost, PyTorch,
+   * TensorFlow, MXNet, Hugging Face).
+   * @default - no inference code (the image or the model archive has it)
+   */
+  readonly entryPoint?: string;
+  /**
+   * A local folder with the inference code (`entryPoint` at its root, plus modules and a
+   * `requirements.txt`), like the SDK's `source_dir`. It becomes a content-hashed asset (a
+   * `.tar.gz`), so the same code keeps the same S3 key. Requires `entryPoint`.
+   * @default - only the `entryPoint` file
+   */
+  readonly sourceDir?: string;
+  /**
+   * Where the inference code goes: with the container as its source directory (an S3 `.tar.gz` the
+   * container downloads when it starts), or into the model archive under `code/` by a repack step
+   * (a training job the library adds, named `<step>-RepackModel-<hostname or index>`).
+   * @default InferenceCodePackaging.AUTO - a repack step when `modelData` is only known at run time
+   * (a parameter or a step property) or the model blocks network access; otherwise the source directory
+   */
+  readonly codePackaging?: InferenceCodePackaging;
+}
+
+/**
+ * How a container's inference code (`entryPoint`, `sourceDir`) reaches it.
+ */
+export enum InferenceCodePackaging {
+  /**
+   * Repack when `modelData` is only known at run time or the model runs with network isolation
+   * (the container then cannot download a source directory); otherwise the source directory.
+   */
+  AUTO = 'Auto',
+  /**
+   * The code is a `.tar.gz` asset that the container downloads when it starts
+   * (`SAGEMAKER_SUBMIT_DIRECTORY=s3://...`). No repack step; the model archive is used as it is.
+   * What the SDK's `SKLearnModel` and `XGBoostModel` do. Not with network isolation.
+   */
+  SOURCE_DIRECTORY = 'SourceDirectory',
+  /**
+   * A repack step (a training job running the repack script that the library ships) unpacks the
+   * model archive, adds the code under `code/`, packs it again, and the model uses the new archive
+   * (`SAGEMAKER_SUBMIT_DIRECTORY=/opt/ml/model/code`). Needed by images that read the code from the
+   * model archive only (PyTorch 1.2+, MXNet 1.4+ and TensorFlow Serving model servers). Requires `modelData`.
+   */
+  MODEL_ARCHIVE = 'ModelArchive',
 }
 
 /** Whether a container hosts one model or many (`ContainerDefinition.Mode`). */

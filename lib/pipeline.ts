@@ -93,6 +93,15 @@ export interface PipelineProps {
    * @default DefinitionPlacement.auto() - inline up to 200,000 bytes escaped in the template, S3 above
    */
   readonly definitionPlacement?: DefinitionPlacement;
+  /**
+   * Render each job's name member (`TrainingJobName`, `ProcessingJobName`, `TransformJobName`,
+   * `HyperParameterTuningJobName`, `AutoMLJobName`, and `ModelName` of model steps) from the step's
+   * `jobNamePrefix` (or its step name), so that SageMaker names the jobs `<prefix>-...` instead of
+   * `pipelines-<execution id>-<step>-...`, like the SageMaker SDK's
+   * `PipelineDefinitionConfig(use_custom_job_prefix=True)`.
+   * @default false - the service names jobs, and a step's `jobNamePrefix` is an error
+   */
+  readonly useCustomJobPrefix?: boolean;
 }
 
 /**
@@ -160,6 +169,8 @@ export class Pipeline extends PipelineBase {
   public readonly role: iam.IRole;
   /** The underlying CloudFormation resource. */
   public readonly cfnPipeline: sagemaker.CfnPipeline;
+  /** Whether job steps render their job name prefix (`PipelineProps.useCustomJobPrefix`). */
+  public readonly useCustomJobPrefix: boolean;
 
   private readonly declaredParameters: Parameter[] = [];
   private readonly experimentConfig: PipelineExperimentConfig;
@@ -174,6 +185,10 @@ export class Pipeline extends PipelineBase {
     super(scope, id);
     Object.defineProperty(this, PIPELINE_SYMBOL, { value: true });
 
+    if (props.useCustomJobPrefix !== undefined && typeof props.useCustomJobPrefix !== 'boolean') {
+      throw new Error(`Pipeline ${this.node.path}: useCustomJobPrefix must be true or false (it shapes the definition at synth); received ${typeof props.useCustomJobPrefix}.`);
+    }
+    this.useCustomJobPrefix = props.useCustomJobPrefix ?? false;
     this.pipelineName = props.pipelineName ?? generateName(this);
     this.validateName(props);
     if (props.description !== undefined && !Token.isUnresolved(props.description) && props.description.length > 3072) {
@@ -367,7 +382,7 @@ export class Pipeline extends PipelineBase {
     // several times (placement, references, validation, template, tree metadata).
     const key: unknown[] = [this.declaredParameters.length, steps.length, ...steps];
     for (const step of steps) {
-      key.push(step.dependsOn.length);
+      key.push(step.dependsOn.length, step._retryPolicyCount);
       if ('ifSteps' in step && 'elseSteps' in step) {
         const branches = step as unknown as { ifSteps: Step[]; elseSteps: Step[] };
         key.push(branches.ifSteps.length, branches.elseSteps.length);

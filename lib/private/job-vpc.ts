@@ -1,6 +1,8 @@
+import { IResolvable } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { checkBooleanValue } from '../steps/job-step';
 
 /** The EC2 actions SageMaker needs to place a job's (or a model's) containers in a VPC. */
 const VPC_ACTIONS = [
@@ -11,8 +13,8 @@ const VPC_ACTIONS = [
 
 /** The network flags of a processing job's `NetworkConfig`. */
 export interface NetworkFlags {
-  readonly enableInterContainerTrafficEncryption?: boolean;
-  readonly enableNetworkIsolation?: boolean;
+  readonly enableInterContainerTrafficEncryption?: boolean | IResolvable;
+  readonly enableNetworkIsolation?: boolean | IResolvable;
 }
 
 /** The VPC props that job and model steps share. */
@@ -50,9 +52,11 @@ export interface JobVpcSettings {
  */
 export class JobVpc {
   /** Validates `options` and creates the security group in `scope` if needed. */
-  public static bind(scope: Construct, options: JobVpcOptions, settings: JobVpcSettings): JobVpc {
+  public static bind(scope: Construct, options: JobVpcOptions & NetworkFlags, settings: JobVpcSettings): JobVpc {
     const where = scope.node.path;
     const p = settings.prefix;
+    checkBooleanValue(scope, `${p}enableNetworkIsolation`, options.enableNetworkIsolation);
+    checkBooleanValue(scope, `${p}enableInterContainerTrafficEncryption`, options.enableInterContainerTrafficEncryption);
     if (options.vpc === undefined) {
       if (options.subnets !== undefined || options.securityGroups !== undefined) {
         const [subnets, groups, vpc] = settings.applyOnlyNames ?? [`${p}subnets`, `${p}securityGroups`, `${p}vpc`];

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -260,9 +260,10 @@ export interface AutoMLStepProps extends JobStepProps {
   /**
    * Encrypt the traffic between the instances of the job's training jobs
    * (`SecurityConfig.EnableInterContainerTrafficEncryption`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableInterContainerTrafficEncryption?: boolean;
+  readonly enableInterContainerTrafficEncryption?: boolean | IResolvable;
   /**
    * VPC to run the job's jobs in (`SecurityConfig.VpcConfig`). The job role is granted the EC2
    * network-interface actions SageMaker needs in a VPC.
@@ -373,6 +374,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: AutoMLStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('AutoMLJobName', 32, props.jobNamePrefix);
     this.props = props;
     const where = this.node.path;
     const stack = Stack.of(this);

@@ -294,6 +294,7 @@ export class ClarifyCheckStep extends Step {
 
   constructor(scope: Construct, id: string, props: ClarifyCheckStepProps) {
     super(scope, id, props, { retry: 'none', cache: true });
+    this._bindJobNamePrefix('ProcessingJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createFixedPropertyTree(this, {
       CalculatedBaselineConstraints: 'String',

@@ -86,12 +86,21 @@ export class ConditionStep extends Step {
 
   /** Add steps to the branch that runs when the conditions hold. */
   public addIfSteps(...steps: Step[]): void {
-    steps.forEach((step) => this.addBranchStep(step, 'ifSteps'));
+    steps.forEach((step) => this.addBranchStepWithCompanions(step, 'ifSteps'));
   }
 
   /** Add steps to the branch that runs when the conditions do not hold. */
   public addElseSteps(...steps: Step[]): void {
-    steps.forEach((step) => this.addBranchStep(step, 'elseSteps'));
+    steps.forEach((step) => this.addBranchStepWithCompanions(step, 'elseSteps'));
+  }
+
+  /** Adds a step and, before it, the steps it brings along (a model step's repack steps). */
+  private addBranchStepWithCompanions(step: Step, branch: 'ifSteps' | 'elseSteps'): void {
+    if (Step.isStep(step)) {
+      const list = branch === 'ifSteps' ? this.ifBranch : this.elseBranch;
+      step._companionSteps().filter((c) => !list.includes(c)).forEach((c) => this.addBranchStep(c, branch));
+    }
+    this.addBranchStep(step, branch);
   }
 
   protected renderNested(): RenderedStep[] {

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { Pipeline } from '../pipeline';
@@ -83,11 +83,16 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
 }
 
 /**
- * Renders `StoppingCondition.MaxRuntimeInSeconds`.
+ * Renders `StoppingCondition.MaxRuntimeInSeconds`. A duration made from a number token
+ * (`Duration.seconds(param.valueAsNumber)`) renders as that expression, unchecked.
  * @internal
  */
 export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
   const seconds = (maxRuntime ?? fallback).toSeconds();
+  // `Duration.seconds(param.valueAsNumber)`: an Integer parameter the service reads when the job starts.
+  if (Token.isUnresolved(seconds)) {
+    return seconds;
+  }
   if (seconds < 1 || seconds > limit.toSeconds()) {
     throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds. ${seconds < 1 ? 'Raise' : 'Lower'} maxRuntime to within that range, e.g. maxRuntime: Duration.hours(${seconds < 1 ? 1 : Math.floor(limit.toHours({ integral: false }))})${seconds < 1 ? '' : ', or split the work into several steps'}.`);
   }
@@ -150,5 +155,20 @@ export function checkS3Uri(scope: IConstruct, prop: string, uri: string, allowHt
   }
   if (!(allowHttps ? /^(https|s3):\/\/[^/]+/ : /^s3:\/\/[^/]+/).test(uri) || uri.length > 1024) {
     throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI of at most 1,024 characters; received '${uri.slice(0, 100)}'. Use e.g. ${!uri.includes('://') && /^[a-z0-9][a-z0-9.-]*[a-z0-9]\//.test(uri) && uri.length < 1000 ? `'s3://${uri}'` : `\`s3://\${bucket.bucketName}/${prop.replace(/^.*\./, '').replace(/S3Uri$|Path$/, '').toLowerCase() || 'prefix'}\``}.`);
+  }
+}
+
+/**
+ * Checks a flag the service evaluates at run time: `true`, `false`, or a Boolean expression (a
+ * `ParameterBoolean`, a Boolean Lambda output, a condition's `Outcome`).
+ * @internal
+ */
+export function checkBooleanValue(scope: IConstruct, prop: string, value: boolean | IResolvable | undefined): void {
+  if (value === undefined || typeof value === 'boolean') {
+    return;
+  }
+  const expression = expressionOf(value);
+  if (expression === undefined || (expression.kind !== 'Boolean' && expression.kind !== 'Unknown')) {
+    throw new Error(`${scope.node.path}: ${prop} must be true, false or a Boolean expression (a ParameterBoolean); received ${expression ? `${/^[AEIOU]/.test(expression.kind) ? 'an' : 'a'} ${expression.kind} expression` : typeof value === 'object' && value !== null ? 'an object that is not a pipeline expression' : String(value)}. Pass a ParameterBoolean (not its valueAsString).`);
   }
 }

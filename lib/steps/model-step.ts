@@ -1,11 +1,15 @@
+import { IResolvable } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { RetryableStepProps, Step } from './step';
+import type { TrainingStep } from './training-step';
 import { bindModelContainer, checkContainers, ContainerMode, InferenceExecutionMode, ModelContainer } from '../model';
+import { bindInferenceCode } from '../private/inference-code';
 import { JobVpc } from '../private/job-vpc';
 import { grantModelCreation } from '../private/step-grants';
 import { createPropertyTree, ModelProperties } from '../properties';
+import { RetryPolicy } from '../retry-policy';
 
 /**
  * A container of a model that a {@link ModelStep} creates (CreateModel `ContainerDefinition`).
@@ -64,9 +68,25 @@ export interface ModelStepProps extends RetryableStepProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Block the containers' network access (`EnableNetworkIsolation`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableNetworkIsolation?: boolean;
+  readonly enableNetworkIsolation?: boolean | IResolvable;
+  /**
+   * Retry policies of the repack steps that containers with inference code may need (see
+   * `ModelContainer.codePackaging`), like the SDK's `repack_model_retry_policies`. Job policies
+   * (`RetryPolicy.sageMakerJob`) are accepted: a repack step runs a training job.
+   * @default - no retries
+   */
+  readonly repackRetryPolicies?: RetryPolicy[];
+  /**
+   * Prefix of the model's name (`ModelName`), rendered only when the pipeline's
+   * `useCustomJobPrefix` is true (the SDK requires `ModelName` then): 1-63 letters, digits and
+   * hyphens, starting and ending with a letter or digit. The service appends a suffix.
+   * @default - with `useCustomJobPrefix`, the step name with other characters turned into hyphens;
+   * otherwise none (the service names the model)
+   */
+  readonly modelNamePrefix?: string;
 }
 
 /**
@@ -77,14 +97,25 @@ export interface ModelStepProps extends RetryableStepProps {
  * Accepts step retry policies only (`RetryPolicy.step`), and no caching. The pipeline role is
  * granted `sagemaker:CreateModel`, `DescribeModel` and `AddTags` on models, and `iam:PassRole` on
  * the execution role with `iam:PassedToService` `sagemaker.amazonaws.com`.
+ *
+ * Containers with inference code (`entryPoint`, `sourceDir`) whose model data is only known at run
+ * time, or that run with network isolation, get a repack step each
+ * (`<step>-RepackModel-<hostname or index>`, see `repackSteps`), a training job that runs as the
+ * execution role and puts the code into the model archive; the step's `dependsOn` moves to them.
  */
 export class ModelStep extends Step implements ec2.IConnectable {
   /** @inheritdoc */
   public readonly stepType = 'Model';
   /** The model's properties (DescribeModel), e.g. `ModelName` for a transform step. */
   public readonly properties: ModelProperties;
-  /** The role the model runs as. */
+  /** The role the model runs as (also the role of its repack jobs). */
   public readonly executionRole: iam.IRole;
+  /**
+   * The repack steps added for containers whose inference code goes into the model archive,
+   * named `<step name>-RepackModel-<hostname or index>` (training steps: `addRetryPolicy`,
+   * `addDependsOn` work on them). Empty when no container needs one.
+   */
+  public readonly repackSteps: TrainingStep[];
 
   private readonly props: ModelStepProps;
   private readonly renderedContainers: Record<string, unknown>[];
@@ -92,6 +123,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: ModelStepProps) {
     super(scope, id, props, { retry: 'step', cache: false });
+    this._bindJobNamePrefix('ModelName', 63, props.modelNamePrefix, 'modelNamePrefix');
     this.props = props;
     this.properties = createPropertyTree(this, 'Model') as ModelProperties;
 
@@ -123,7 +155,19 @@ export class ModelStep extends Step implements ec2.IConnectable {
     });
     this.jobVpc.grant(this.executionRole);
 
-    this.renderedContainers = containers.map((c) => {
+    // Inference code: a source-directory asset, or a repack step per container that needs one.
+    const code = bindInferenceCode(this, containers, props.container !== undefined, {
+      repackRole: this.executionRole,
+      codeReaders: [this.executionRole],
+      // A parameter may turn isolation on, and then the container cannot download a source directory.
+      networkIsolation: props.enableNetworkIsolation !== undefined && props.enableNetworkIsolation !== false,
+      retryPolicies: props.repackRetryPolicies,
+      vpc: props.vpc !== undefined ? { vpc: props.vpc, subnets: props.subnets, securityGroups: this.jobVpc.securityGroups } : undefined,
+    });
+    this.repackSteps = code.repackSteps;
+    this.redirectDependsOn(this.repackSteps);
+
+    this.renderedContainers = code.containers.map((c) => {
       const common = bindModelContainer(this, c, this.executionRole, this.executionRole);
       // CreateModel's ContainerDefinition order: ContainerHostname, Image, Mode, ModelDataUrl, Environment.
       const { ContainerHostname, Image, ...rest } = common;
@@ -134,6 +178,11 @@ export class ModelStep extends Step implements ec2.IConnectable {
         ...rest,
       };
     });
+  }
+
+  /** @internal */
+  public _companionSteps(): Step[] {
+    return [...this.repackSteps];
   }
 
   /**

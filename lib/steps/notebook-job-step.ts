@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, FileSystem, Stack, Token } from 'aws-cdk-lib';
+import { Duration, FileSystem, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -106,9 +106,10 @@ export interface NotebookJobStepProps extends RetryableStepProps {
   readonly outputKmsKey?: kms.IKey;
   /**
    * Encrypt traffic between instances (`EnableInterContainerTrafficEncryption`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default true
    */
-  readonly enableInterContainerTrafficEncryption?: boolean;
+  readonly enableInterContainerTrafficEncryption?: boolean | IResolvable;
   /**
    * VPC to run the job in (`VpcConfig`). The job role is granted the EC2 network-interface actions
    * SageMaker needs in a VPC.

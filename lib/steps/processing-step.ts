@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -254,14 +254,16 @@ export interface ProcessingNetworkConfig {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Block the containers' network access (`EnableNetworkIsolation`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableNetworkIsolation?: boolean;
+  readonly enableNetworkIsolation?: boolean | IResolvable;
   /**
    * Encrypt the traffic between the instances of a distributed job (`EnableInterContainerTrafficEncryption`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableInterContainerTrafficEncryption?: boolean;
+  readonly enableInterContainerTrafficEncryption?: boolean | IResolvable;
 }
 
 /**
@@ -362,7 +364,8 @@ export interface ProcessingStepProps extends JobStepProps {
    */
   readonly role?: iam.IRole;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 7 days;
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit set (the service default)
    */
   readonly maxRuntime?: Duration;
@@ -482,6 +485,7 @@ export class ProcessingStep extends Step {
 
   constructor(scope: Construct, id: string, props: ProcessingStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('ProcessingJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createPropertyTree(this, 'Processing') as ProcessingJobProperties;
     this.role = bindJobStep(this.pipeline, 'processing-job', props.role);

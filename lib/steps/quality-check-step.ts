@@ -140,22 +140,23 @@ export interface QualityCheckStepProps extends CheckStepProps {
   readonly problemType?: string;
   /**
    * Index or JSONPath of the predicted label in the dataset (`inference_attribute`), model quality
-   * only. Accepts a String parameter.
+   * only: a JSONPath, or a column index as a number (rendered as its text, `0` -> `"0"`). Accepts a
+   * parameter.
    * @default - none
    */
-  readonly inferenceAttribute?: string;
+  readonly inferenceAttribute?: string | number;
   /**
    * Index or JSONPath of the probability in the dataset (`probability_attribute`), model quality
-   * only. Accepts a String parameter.
+   * only: a JSONPath, or a column index as a number (rendered as its text). Accepts a parameter.
    * @default - none
    */
-  readonly probabilityAttribute?: string;
+  readonly probabilityAttribute?: string | number;
   /**
    * Index or JSONPath of the ground-truth label (`ground_truth_attribute`), model quality only.
-   * Accepts a String parameter.
+   * A JSONPath, or a column index as a number (rendered as its text). Accepts a parameter.
    * @default - none
    */
-  readonly groundTruthAttribute?: string;
+  readonly groundTruthAttribute?: string | number;
   /**
    * Threshold that turns probabilities into labels (`probability_threshold_attribute`), model
    * quality only. Accepts a parameter.
@@ -208,6 +209,7 @@ export class QualityCheckStep extends Step {
 
   constructor(scope: Construct, id: string, props: QualityCheckStepProps) {
     super(scope, id, props, { retry: 'none', cache: true });
+    this._bindJobNamePrefix('ProcessingJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createFixedPropertyTree(this, {
       CalculatedBaselineConstraints: 'String',
@@ -276,6 +278,9 @@ export class QualityCheckStep extends Step {
     for (const [key, value] of modelOnly.slice(1)) {
       if (value !== undefined && typeof value !== 'string' && typeof value !== 'number') {
         throw new Error(`${this.node.path}: ${key} must be a string (an index or JSONPath) or a parameter; received ${typeof value}.`);
+      }
+      if (key !== 'probabilityThresholdAttribute' && typeof value === 'number' && !Token.isUnresolved(value) && !(Number.isInteger(value) && value >= 0)) {
+        throw new Error(`${this.node.path}: ${key} as a number is a column index, a whole number from 0; received ${value}. Pass e.g. 0 for the first column, or a JSONPath string.`);
       }
     }
   }

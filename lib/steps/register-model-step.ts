@@ -1,12 +1,17 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { RetryableStepProps, Step } from './step';
+import type { TrainingStep } from './training-step';
 import { InstanceType } from '../instance-type';
 import { bindModelContainer, checkContainers, checkS3UriProp, ModelContainer } from '../model';
 import { IModelPackageGroup, ModelPackageGroup } from '../model-package-group';
 import { expressionOf } from '../private/expression';
 import { grantRegisterInAnyGroup } from '../private/step-grants';
+import { bindInferenceCode } from '../private/inference-code';
 import { createPropertyTree, ModelPackageProperties } from '../properties';
+import { RetryPolicy } from '../retry-policy';
 
 /**
  * A container of a registered model (CreateModelPackage `ModelPackageContainerDefinition`).
@@ -296,6 +301,19 @@ export interface RegisterModelStepProps extends RetryableStepProps {
    * @default - none
    */
   readonly samplePayloadUrl?: string;
+  /**
+   * Retry policies of the repack steps that containers with inference code may need (see
+   * `ModelContainer.codePackaging`), like the SDK's `repack_model_retry_policies`. Job policies
+   * (`RetryPolicy.sageMakerJob`) are accepted: a repack step runs a training job.
+   * @default - no retries
+   */
+  readonly repackRetryPolicies?: RetryPolicy[];
+  /**
+   * The role the repack jobs run as. It is granted read access to the repack code and read/write
+   * access to the repack output under the pipeline's artifact bucket.
+   * @default - the pipeline's shared job role
+   */
+  readonly repackRole?: iam.IRole;
 }
 
 /** `CustomerMetadataProperties` keys and values: letters, spaces, digits and `_.:/=+-@`. */
@@ -311,6 +329,10 @@ const MIME_RESPONSE = /^[-\w]+\/.+$/;
  * create model packages in this group and no other (`sagemaker:CreateModelPackage`,
  * `DescribeModelPackage` and `AddTags` on `model-package/<group>/*`), and pull
  * the containers' images from ECR (the registry resolves their digests); it passes no role.
+ *
+ * Containers with inference code (`entryPoint`, `sourceDir`) whose model data is only known at run
+ * time get a repack step each (`<step>-RepackModel-<hostname or index>`, see `repackSteps`), which
+ * runs a training job as `repackRole` (the pipeline role may pass that role and run training jobs).
  */
 export class RegisterModelStep extends Step {
   /** @inheritdoc */
@@ -319,9 +341,15 @@ export class RegisterModelStep extends Step {
   public readonly properties: ModelPackageProperties;
   /** Name of the group the step registers in. */
   public readonly modelPackageGroupName: string;
+  /**
+   * The repack steps added for containers whose inference code goes into the model archive,
+   * named `<step name>-RepackModel-<hostname or index>`. Empty when no container needs one.
+   */
+  public readonly repackSteps: TrainingStep[];
 
   private readonly props: RegisterModelStepProps;
   private readonly renderedContainers: Record<string, unknown>[];
+  private readonly codeAssets: s3assets.Asset[];
 
   constructor(scope: Construct, id: string, props: RegisterModelStepProps) {
     super(scope, id, props, { retry: 'step', cache: false });
@@ -397,8 +425,20 @@ export class RegisterModelStep extends Step {
       }
     });
 
+    // Inference code: a source-directory asset, or a repack step per container that needs one.
+    const repackRole = props.repackRole ?? this.pipeline.defaultJobRole;
+    const code = bindInferenceCode(this, containers, props.container !== undefined, {
+      repackRole,
+      codeReaders: [],
+      networkIsolation: false,
+      retryPolicies: props.repackRetryPolicies,
+    });
+    this.repackSteps = code.repackSteps;
+    this.codeAssets = code.codeAssets;
+    this.redirectDependsOn(this.repackSteps);
+
     // The model registry resolves the images' digests: the pipeline role pulls them.
-    this.renderedContainers = containers.map((c) => {
+    this.renderedContainers = code.containers.map((c) => {
       const common = bindModelContainer(this, c, pipelineRole);
       return {
         ...common,
@@ -407,6 +447,20 @@ export class RegisterModelStep extends Step {
         ...(c.nearestModelName !== undefined ? { NearestModelName: c.nearestModelName } : {}),
       };
     });
+  }
+
+  /**
+   * Lets `grantee` read the source-directory assets of containers whose inference code the
+   * container downloads (`SAGEMAKER_SUBMIT_DIRECTORY=s3://...`): give it to the execution role of
+   * models deployed from this package. Repacked code is inside the model archive and needs no grant.
+   */
+  public grantReadInferenceCode(grantee: iam.IGrantable): void {
+    this.codeAssets.forEach((asset) => asset.grantRead(grantee));
+  }
+
+  /** @internal */
+  public _companionSteps(): Step[] {
+    return [...this.repackSteps];
   }
 
   protected renderArguments(): Record<string, unknown> {

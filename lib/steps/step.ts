@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { CacheConfig } from '../cache-config';
 import type { Pipeline } from '../pipeline';
@@ -68,9 +68,29 @@ export interface CacheableStepProps extends StepProps {
 }
 
 /**
- * Props of SageMaker job steps: retries and caching.
+ * Props of steps that launch a named SageMaker job.
  */
-export interface JobStepProps extends RetryableStepProps, CacheableStepProps {}
+export interface JobNamePrefixProps {
+  /**
+   * Prefix of the names SageMaker gives this step's jobs (the request's job name member, e.g.
+   * `TrainingJobName`), for cost allocation and log search, like the SageMaker SDK's `base_job_name`
+   * with `PipelineDefinitionConfig(use_custom_job_prefix=True)`. Rendered only when the pipeline's
+   * `useCustomJobPrefix` is true: letters, digits and hyphens, starting and ending with a letter or
+   * digit, within the member's length (63 characters; 32 for tuning and AutoML jobs). The service
+   * appends `-<execution id>-<token>-<attempt>` (about 26 characters), so longer prefixes draw a warning.
+   * @default - with `useCustomJobPrefix`, the step name with other characters turned into hyphens,
+   * shortened to leave room for the service's suffix; otherwise none (the service names the job)
+   */
+  readonly jobNamePrefix?: string;
+}
+
+/**
+ * Props of SageMaker job steps: retries, caching and a job name prefix.
+ */
+export interface JobStepProps extends RetryableStepProps, CacheableStepProps, JobNamePrefixProps {}
+
+/** What the service appends to a custom job name prefix: `-<execution id (12)>-<entity token (10)>-<attempt>`. */
+export const JOB_NAME_SUFFIX_LENGTH = 26;
 
 /**
  * Which retry policies and caching a step type accepts.
@@ -122,7 +142,12 @@ export abstract class Step extends Construct implements IStepLike {
   private readonly displayName?: string;
   private readonly description?: string;
   private readonly dependencies: Step[] = [];
-  private readonly retryPolicies: RetryPolicy[];
+  private readonly retryPolicies: RetryPolicy[] = [];
+  private readonly capabilities: StepCapabilities;
+  /** Steps that take this step's explicit dependencies instead of it (see `redirectDependsOn`). */
+  private dependsOnTargets?: Step[];
+  /** The job name member rendered with the pipeline's `useCustomJobPrefix`. */
+  private jobName?: { readonly member: string; readonly value: string };
   private readonly cacheConfig?: CacheConfig;
 
   protected constructor(scope: Construct, id: string, props: StepProps, capabilities: StepCapabilities) {
@@ -144,19 +169,8 @@ export abstract class Step extends Construct implements IStepLike {
     this.displayName = props.displayName;
     this.description = props.description;
 
-    const retryPolicies = (props as RetryableStepProps).retryPolicies ?? [];
-    if (retryPolicies.length > 0 && capabilities.retry === 'none') {
-      throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
-    }
-    for (const [i, policy] of retryPolicies.entries()) {
-      if (policy._problems.length > 0) {
-        throw new Error(`${kind} ${this.node.path}: retryPolicies[${i}] is invalid: ${policy._problems.join(' ')}`);
-      }
-      if (policy.policyKind === 'sageMakerJob' && capabilities.retry !== 'all') {
-        throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);
-      }
-    }
-    this.retryPolicies = [...retryPolicies];
+    this.capabilities = capabilities;
+    this.addRetryPolicy(...((props as RetryableStepProps).retryPolicies ?? []));
 
     const cacheConfig = (props as CacheableStepProps).cacheConfig;
     if (cacheConfig !== undefined && !capabilities.cache) {
@@ -167,8 +181,64 @@ export abstract class Step extends Construct implements IStepLike {
     this.addDependsOn(...(props.dependsOn ?? []));
   }
 
+  /**
+   * Retry this step as `policies` say (`RetryPolicies`), after the policies it already has. Step
+   * policies (`RetryPolicy.step`) are accepted by job, model, EMR and AutoML steps; SageMaker job
+   * policies (`RetryPolicy.sageMakerJob`) by job steps only.
+   */
+  public addRetryPolicy(...policies: RetryPolicy[]): void {
+    const kind = this.constructor.name;
+    for (const policy of policies) {
+      if (this.capabilities.retry === 'none') {
+        throw new Error(`${kind} ${this.node.path}: this step type does not accept retryPolicies (the service retries only job, model, EMR and AutoML steps); remove them.`);
+      }
+      if (!(policy instanceof RetryPolicy)) {
+        throw new Error(`${kind} ${this.node.path}: retry policies are created with RetryPolicy.step(...) or RetryPolicy.sageMakerJob(...); received ${JSON.stringify(policy)}.`);
+      }
+      if (policy._problems.length > 0) {
+        throw new Error(`${kind} ${this.node.path}: retryPolicies[${this.retryPolicies.length}] is invalid: ${policy._problems.join(' ')}`);
+      }
+      if (policy.policyKind === 'sageMakerJob' && this.capabilities.retry !== 'all') {
+        throw new Error(`${kind} ${this.node.path}: this step type accepts only RetryPolicy.step policies, not RetryPolicy.sageMakerJob; use RetryPolicy.step({ exceptionTypes: [StepExceptionType.SERVICE_FAULT, StepExceptionType.THROTTLING] }).`);
+      }
+      this.retryPolicies.push(policy);
+    }
+  }
+
+  /** The number of retry policies, for the pipeline's render cache. @internal */
+  public get _retryPolicyCount(): number {
+    return this.retryPolicies.length;
+  }
+
+  /**
+   * Steps that the pipeline must place together with this one (before it) in a condition branch,
+   * such as the repack steps of a model step.
+   * @internal
+   */
+  public _companionSteps(): Step[] {
+    return [];
+  }
+
+  /**
+   * Hands this step's explicit dependencies, present and future, to `targets` (which this step
+   * reads from, so it still runs after them), as the SDK moves a model step's `depends_on` to its
+   * repack steps.
+   */
+  protected redirectDependsOn(targets: Step[]): void {
+    if (targets.length === 0) {
+      return;
+    }
+    const current = this.dependencies.splice(0);
+    this.dependsOnTargets = [...targets];
+    this.addDependsOn(...current);
+  }
+
   /** Make this step start only after `steps` have finished. */
   public addDependsOn(...steps: Step[]): void {
+    if (this.dependsOnTargets !== undefined) {
+      this.dependsOnTargets.forEach((target) => target.addDependsOn(...steps.filter((s) => s !== target)));
+      return;
+    }
     for (const step of steps) {
       if (!Step.isStep(step)) {
         throw new Error(`${this.node.path}: dependsOn accepts steps only; received ${String(step)}.`);
@@ -180,6 +250,39 @@ export abstract class Step extends Construct implements IStepLike {
         this.dependencies.push(step);
       }
     }
+  }
+
+  /**
+   * Validates this step's job name prefix (`prop`) and renders it as `member` (at most `maxLength`
+   * characters) when the pipeline's `useCustomJobPrefix` is on; without the switch, a prefix is an error.
+   * @internal
+   */
+  public _bindJobNamePrefix(member: string, maxLength: number, prefix: string | undefined, prop = 'jobNamePrefix'): void {
+    const kind = this.constructor.name;
+    if (!this.pipeline.useCustomJobPrefix) {
+      if (prefix !== undefined) {
+        throw new Error(`${kind} ${this.node.path}: ${prop} is rendered only when the pipeline uses custom job prefixes; received '${String(prefix)}' in pipeline ${this.pipeline.node.path} without useCustomJobPrefix. Set useCustomJobPrefix: true on the Pipeline, or remove ${prop}.`);
+      }
+      return;
+    }
+    const pattern = new RegExp(`^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${maxLength - 1}}$`);
+    const budget = maxLength - JOB_NAME_SUFFIX_LENGTH;
+    if (prefix === undefined) {
+      const derived = this.stepName.replace(/[^a-zA-Z0-9-]/g, '-').replace(/^-+/, '').slice(0, Math.max(budget, 1)).replace(/-+$/, '');
+      this.jobName = { member, value: derived.length > 0 ? derived : 'job' };
+      return;
+    }
+    if (typeof prefix !== 'string' || Token.isUnresolved(prefix)) {
+      throw new Error(`${kind} ${this.node.path}: ${prop} must be literal text known at synth; received ${typeof prefix === 'string' ? 'a token' : typeof prefix}. The service uses it as the start of every ${member}.`);
+    }
+    if (prefix.length > maxLength || !pattern.test(prefix)) {
+      throw new Error(`${kind} ${this.node.path}: ${prop} must be 1-${maxLength} letters, digits and hyphens, starting and ending with a letter or digit (the ${member} pattern ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,${maxLength - 1}}); received '${prefix}' (${prefix.length} characters). Use e.g. '${prefix.replace(/[^a-zA-Z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, Math.max(budget, 1)).replace(/-+$/, '') || 'team-a'}'.`);
+    }
+    if (prefix.length > budget) {
+      Annotations.of(this).addWarningV2('cdk-sagemaker-pipelines:jobNamePrefixLength',
+        `${prop} '${prefix}' is ${prefix.length} characters; the service appends about ${JOB_NAME_SUFFIX_LENGTH} (-<execution id>-<token>-<attempt>) to it, and ${member} is at most ${maxLength}, so the job name may be cut or rejected. Keep the prefix to ${budget} characters or fewer.`);
+    }
+    this.jobName = { member, value: prefix };
   }
 
   /** Steps this one explicitly depends on. */
@@ -206,7 +309,8 @@ export abstract class Step extends Construct implements IStepLike {
     const args = Renderer.render<Record<string, unknown>>(this.renderArguments());
     const extras = Renderer.render<Record<string, unknown>>(this.renderExtraKeys());
     const dependsOn = unique<Step>([...this.dependencies, ...(args.implicitDependencies as Step[]), ...(extras.implicitDependencies as Step[])]);
-    const json: Record<string, unknown> = { Name: this.stepName, Type: this.stepType, Arguments: args.value };
+    const argumentsJson = this.jobName !== undefined ? { [this.jobName.member]: this.jobName.value, ...args.value } : args.value;
+    const json: Record<string, unknown> = { Name: this.stepName, Type: this.stepType, Arguments: argumentsJson };
     if (dependsOn.length > 0) {
       json.DependsOn = dependsOn.map((s) => s.stepName);
     }

@@ -1,9 +1,9 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { checkInteger, checkS3Uri, renderEnvironment, renderMaxRuntime } from './job-step';
+import { checkBooleanValue, checkInteger, checkS3Uri, renderEnvironment, renderMaxRuntime } from './job-step';
 import type { Step } from './step';
 import { ContainerImage } from '../container-image';
 import { S3Access, S3Location } from '../inputs';
@@ -265,7 +265,8 @@ export interface TrainingJobOptions {
    */
   readonly volumeSizeInGB?: number;
   /**
-   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 28 days.
+   * Maximum run time of the job (`StoppingCondition.MaxRuntimeInSeconds`), at most 28 days. For an
+   * Integer parameter (seconds), use `Duration.seconds(param.valueAsNumber)`.
    * @default Duration.days(1)
    */
   readonly maxRuntime?: Duration;
@@ -298,14 +299,18 @@ export interface TrainingJobOptions {
    */
   readonly volumeKmsKey?: kms.IKey;
   /**
-   * Train on managed spot instances (`EnableManagedSpotTraining`). Requires `maxWait`; use
-   * `checkpointS3Uri` so an interrupted job resumes.
+   * Train on managed spot instances (`EnableManagedSpotTraining`). `true` requires `maxWait`; use
+   * `checkpointS3Uri` so an interrupted job resumes. A `ParameterBoolean` renders
+   * `{"Get": "Parameters.<name>"}` as the SageMaker SDK does, and then `maxWait` is optional (give
+   * it for executions that turn spot on: the service needs `MaxWaitTimeInSeconds` with spot).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default false
    */
-  readonly useSpotInstances?: boolean;
+  readonly useSpotInstances?: boolean | IResolvable;
   /**
    * How long to wait for spot capacity and training together (`StoppingCondition.MaxWaitTimeInSeconds`),
-   * at least `maxRuntime`. Only with `useSpotInstances`, and required with it.
+   * at least `maxRuntime`; `Duration.seconds(param.valueAsNumber)` for an Integer parameter. Only with `useSpotInstances`; required when it is `true`, optional when
+   * it is a parameter.
    * @default - none
    */
   readonly maxWait?: Duration;
@@ -338,14 +343,16 @@ export interface TrainingJobOptions {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Block the containers' network access (`EnableNetworkIsolation`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableNetworkIsolation?: boolean;
+  readonly enableNetworkIsolation?: boolean | IResolvable;
   /**
    * Encrypt the traffic between the instances of a distributed job (`EnableInterContainerTrafficEncryption`).
+   * Accepts a `ParameterBoolean` (or another Boolean expression), evaluated when the job starts.
    * @default - not set (the service's default, false)
    */
-  readonly enableInterContainerTrafficEncryption?: boolean;
+  readonly enableInterContainerTrafficEncryption?: boolean | IResolvable;
   /**
    * Retry the job on internal errors (`RetryStrategy`).
    * @default - no retries by the service (step `retryPolicies` still apply)
@@ -420,17 +427,25 @@ export class TrainingJobConfig {
       metricNames.add(metric.name);
     }
 
-    // spot training
-    if (o.useSpotInstances) {
+    // spot training: a literal true needs maxWait; an expression is decided when the job starts,
+    // so maxWait is optional (the service requires MaxWaitTimeInSeconds only when spot is on).
+    checkBooleanValue(scope, `${p}useSpotInstances`, o.useSpotInstances);
+    const spot = o.useSpotInstances === undefined || typeof o.useSpotInstances === 'boolean' ? o.useSpotInstances === true : 'runtime';
+    if (spot === 'runtime') {
+      const wait = o.maxWait?.toSeconds();
+      if (wait !== undefined && !Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
+        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
+      }
+    } else if (spot) {
       if (o.maxWait === undefined) {
         throw new Error(`${where}: ${p}useSpotInstances requires ${p}maxWait (how long to wait for spot capacity and training together); received none. Set e.g. maxWait: Duration.hours(2), at least maxRuntime (${this.maxRuntimeSeconds} seconds).`);
       }
       const wait = o.maxWait.toSeconds();
-      if (wait < this.maxRuntimeSeconds) {
+      if (!Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
         throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
       }
     } else if (o.maxWait !== undefined) {
-      throw new Error(`${where}: ${p}maxWait applies only to managed spot training; received maxWait without useSpotInstances: true. Set useSpotInstances: true or remove maxWait.`);
+      throw new Error(`${where}: ${p}maxWait applies only to managed spot training; received maxWait without useSpotInstances: true. Set useSpotInstances to true or a ParameterBoolean, or remove maxWait.`);
     }
 
     // checkpoints

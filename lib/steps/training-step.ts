@@ -34,6 +34,7 @@ export class TrainingStep extends Step implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: TrainingStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('TrainingJobName', 63, props.jobNamePrefix);
     this.properties = createPropertyTree(this, 'Training') as TrainingJobProperties;
     this.role = bindJobStep(this.pipeline, 'training-job', props.role);
     this.config = new TrainingJobConfig(this, props, this.role);

@@ -237,6 +237,7 @@ export class TransformStep extends Step {
 
   constructor(scope: Construct, id: string, props: TransformStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('TransformJobName', 63, props.jobNamePrefix);
     this.props = props;
     this.properties = createPropertyTree(this, 'Transform') as TransformJobProperties;
     grantJobActions(this.pipeline, 'transform-job');

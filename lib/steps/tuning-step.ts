@@ -298,7 +298,8 @@ export interface TuningStepProps extends JobStepProps {
    */
   readonly maxParallelTrainingJobs?: number;
   /**
-   * Most time the tuning job runs (`ResourceLimits.MaxRuntimeInSeconds`), 120 seconds to 15,768,000 seconds (182.5 days).
+   * Most time the tuning job runs (`ResourceLimits.MaxRuntimeInSeconds`), 120 seconds to 15,768,000 seconds (182.5 days);
+   * `Duration.seconds(param.valueAsNumber)` for an Integer parameter.
    * @default - no limit beyond the training jobs'
    */
   readonly maxRuntime?: Duration;
@@ -345,6 +346,7 @@ export class TuningStep extends Step {
 
   constructor(scope: Construct, id: string, props: TuningStepProps) {
     super(scope, id, props, { retry: 'all', cache: true });
+    this._bindJobNamePrefix('HyperParameterTuningJobName', 32, props.jobNamePrefix);
     this.props = props;
     this.properties = createPropertyTree(this, 'Tuning') as TuningJobProperties;
     const where = this.node.path;
@@ -367,7 +369,7 @@ export class TuningStep extends Step {
     }
     if (props.maxRuntime !== undefined) {
       const seconds = props.maxRuntime.toSeconds();
-      if (seconds < 120 || seconds > 15768000) {
+      if (!Token.isUnresolved(seconds) && (seconds < 120 || seconds > 15768000)) {
         throw new Error(`${where}: maxRuntime must be from 120 seconds to 15,768,000 seconds (182.5 days); received ${seconds} seconds.`);
       }
     }

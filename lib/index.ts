@@ -37,3 +37,5 @@ export * from './callback-handler';
 export * from './steps/emr-step';
 export * from './triggers';
 export * from './validator/validate-definition';
+export { importDefinition } from './import/import-definition';
+export type { ImportDefinitionOptions, ImportedDefinition, ImportProblem } from './import/import-definition';

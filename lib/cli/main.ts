@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerImport } from './commands/import';
 import { registerValidate } from './commands/validate';
 import { CliContext, CliError } from './context';
 import { DefinitionInputError } from '../definition-document';
@@ -11,6 +12,7 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 /** Every subcommand, in the order `--help` lists them. */
 const COMMANDS: RegisterCommand[] = [
   registerValidate,
+  registerImport,
 ];
 
 /**

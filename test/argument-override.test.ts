@@ -140,7 +140,8 @@ describe('addArgumentOverride / addArgumentDeletion', () => {
       train.addArgumentOverride('ResourceConfig.KeepAlivePeriodInSecond', 600);
       // THEN
       const errors = synthErrors(stack);
-      expect(errors.join('\n')).toMatch(/Steps\[0\]\.Arguments\.ResourceConfig\.KeepAlivePeriodInSecond \(step Stack\/Pipeline\/Train\): Unknown member "KeepAlivePeriodInSecond".*KeepAlivePeriodInSeconds/);
+      expect(errors).toContain('[Stack/Pipeline] definition is invalid at Steps[0].Arguments.ResourceConfig.KeepAlivePeriodInSecond (step Stack/Pipeline/Train):'
+        + ' Unknown member "KeepAlivePeriodInSecond" in ResourceConfig. Did you mean "KeepAlivePeriodInSeconds"? Remove it or fix its name.');
     });
 
     test('deleting a required member is a synth error naming the step', () => {

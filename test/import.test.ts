@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
 import * as ts from 'typescript';
 import { definitionOf as renderedDefinitionOf, importDefinition, Pipeline } from '../lib';
 import { runCli } from './cli-util';
@@ -187,6 +188,36 @@ describe('import: generated code', () => {
     expect(code).toContain("cacheConfig: CacheConfig.enabled('P1D')");
   });
 
+  test('the stack gets the Region that the definition\'s image URIs and ARNs name', () => {
+    // WHEN
+    const { code } = importDefinition(sdk);
+    const none = importDefinition({ ...sdk, Steps: [{ Name: 'F', Type: 'Fail', Arguments: { ErrorMessage: 'x' } }] });
+    // THEN
+    expect(code).toContain("definePipeline(new Stack(app, 'ImportedPipeline', { env: { region: 'us-east-1' } }));");
+    expect(none.code).toContain("definePipeline(new Stack(app, 'ImportedPipeline'));");
+  });
+
+  test('property: any Std:Join of texts, parameters and execution variables converts and renders back the same', () => {
+    const value = fc.oneof(
+      fc.stringMatching(/^[a-z0-9 :/-]{1,12}$/),
+      fc.constant({ Get: 'Parameters.InputData' }),
+      fc.constant({ Get: 'Parameters.MseThreshold' }),
+      fc.constant({ Get: 'Execution.PipelineExecutionId' }),
+      fc.constant({ Get: 'Steps.AbaloneTrain.ModelArtifacts.S3ModelArtifacts' }),
+    );
+    fc.assert(fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), fc.constantFrom('', '/', ' '), (values, on) => {
+      // GIVEN
+      const definition = {
+        ...sdk,
+        Steps: [...sdk.Steps, { Name: 'Report', Type: 'Fail', Arguments: { ErrorMessage: { 'Std:Join': { On: on, Values: values } } } }],
+      };
+      // WHEN (the generator runs the program and lists every difference from the input)
+      const { problems } = importDefinition(definition);
+      // THEN
+      expect(problems).toEqual([]);
+    }), { numRuns: 15 });
+  });
+
   test('a step property inside a string becomes a template literal', () => {
     // GIVEN
     const definition = {
@@ -321,16 +352,19 @@ describe('import command', () => {
     const out = path.join(dir, 'app.ts');
     // WHEN
     const first = await runCli(['import', path.join(fixturesDir, 'sdk-definition.json'), '--out', out, '--pipeline-name', 'abalone']);
+    const firstText = fs.readFileSync(out, 'utf-8');
     const again = await runCli(['import', path.join(fixturesDir, 'sdk-definition.json'), '--out', out]);
     const forced = await runCli(['import', path.join(fixturesDir, 'sdk-definition.json'), '--out', out, '--force', '--stack-id', 'Abalone']);
     // THEN
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^wrote .*app\.ts \(3 top-level steps\)/);
+    expect(firstText).toContain("new Pipeline(stack, 'Pipeline', { pipelineName: 'abalone', parameters: [inputData, mseThreshold] });");
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/--out .*app\.ts exists; pass --force to overwrite it/);
     expect(forced.code).toBe(0);
     const text = fs.readFileSync(out, 'utf-8');
-    expect(text).toContain("definePipeline(new Stack(app, 'Abalone'));");
+    expect(text).toContain("definePipeline(new Stack(app, 'Abalone', { env: { region: 'us-east-1' } }));");
+    expect(text).not.toContain('pipelineName:');
   });
 
   test('takes a template or cdk.out folder through loadDefinition, with the pipeline name of the template', async () => {

@@ -24,6 +24,12 @@ export interface ImportDefinitionOptions {
    */
   readonly pipelineName?: string;
   /**
+   * Region of the generated stack (`env: { region }`), so that SageMaker images chosen by the
+   * constructs (check steps' analyzers) resolve to the same URIs as in the definition.
+   * @default - the Region that every regional image URI and ARN of the definition names, if they agree; else none
+   */
+  readonly region?: string;
+  /**
    * `maxParallelExecutionSteps` of the generated `Pipeline` (a template's `ParallelismConfiguration`).
    * @default - none
    */
@@ -144,7 +150,16 @@ export class Generator {
   /** Statement index of each step's declaration. */
   private readonly stepStatement = new Map<string, number>();
 
-  constructor(private readonly definition: Record<string, unknown>, private readonly options: ImportDefinitionOptions) {}
+  /** Region of the generated stack, if known. */
+  private readonly region?: string;
+
+  constructor(private readonly definition: Record<string, unknown>, private readonly options: ImportDefinitionOptions) {
+    this.region = options.region ?? regionOf(definition);
+  }
+
+  private stackProps(): Code | undefined {
+    return this.region === undefined ? undefined : obj({ env: obj({ region: lit(this.region) }) });
+  }
 
   public generate(): ImportedDefinition {
     const definition = this.definition;
@@ -866,7 +881,7 @@ export class Generator {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const library = requireLibrary();
     const app = new App();
-    const stack = new Stack(app, this.options.stackId ?? 'ImportedPipeline');
+    const stack = new Stack(app, this.options.stackId ?? 'ImportedPipeline', this.region === undefined ? undefined : { env: { region: this.region } });
     const scope = new Map<string, unknown>(Object.entries(library));
     scope.set('stack', stack);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -970,7 +985,8 @@ export class Generator {
     lines.push('');
     lines.push('/** Builds the app: one stack holding the pipeline. */');
     lines.push('export function createApp(app: App = new App()): App {');
-    lines.push(`  definePipeline(new Stack(app, ${quote(this.options.stackId ?? 'ImportedPipeline')}));`);
+    const stackProps = this.stackProps();
+    lines.push(`  definePipeline(new Stack(app, ${quote(this.options.stackId ?? 'ImportedPipeline')}${stackProps === undefined ? '' : `, ${print(stackProps)}`}));`);
     lines.push('  return app;');
     lines.push('}');
     lines.push('');
@@ -1007,6 +1023,29 @@ function overridePath(segments: ReadonlyArray<string | number>): string | undefi
     }
   }
   return text;
+}
+
+/** The Region that every regional ECR image URI and ARN in the definition names, if there is exactly one. */
+function regionOf(definition: unknown): string | undefined {
+  const regions = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const image = /^\d{12}\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com/.exec(value);
+      const arn = /^arn:aws[a-z-]*:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d):/.exec(value);
+      const sqs = /^https:\/\/sqs\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonaws\.com\//.exec(value);
+      for (const match of [image, arn, sqs]) {
+        if (match) {
+          regions.add(match[1]);
+        }
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (typeof value === 'object' && value !== null) {
+      Object.values(value).forEach(visit);
+    }
+  };
+  visit(definition);
+  return regions.size === 1 ? [...regions][0] : undefined;
 }
 
 /** Text and CloudFormation placeholders of a string, in order. */

@@ -303,7 +303,8 @@ function container(g: Generator, c: JsonObject, path: string, extra: Props = [])
   return obj([
     ['image', g.image(c.Image, `${path}.Image`)],
     ['modelData', c.ModelDataUrl === undefined ? undefined : g.str(c.ModelDataUrl, `${path}.ModelDataUrl`)],
-    ['environment', stringMap(g, c.Environment, `${path}.Environment`)],
+    // An empty environment renders nothing; the generator restores an explicit {} with an override.
+    ['environment', isObject(c.Environment) && Object.keys(c.Environment).length > 0 ? stringMap(g, c.Environment, `${path}.Environment`) : undefined],
     ['containerHostname', typeof c.ContainerHostname === 'string' ? lit(c.ContainerHostname) : undefined],
     ...extra,
   ]);
@@ -346,6 +347,8 @@ function registerModel(g: Generator, args: JsonObject, path: string): StepMappin
       ['supportedResponseMIMETypes', stringList(g, spec.SupportedResponseMIMETypes, `${path}.InferenceSpecification.SupportedResponseMIMETypes`)],
       ['supportedRealtimeInferenceInstanceTypes', instanceTypes(spec.SupportedRealtimeInferenceInstanceTypes, `${path}.InferenceSpecification.SupportedRealtimeInferenceInstanceTypes`)],
       ['supportedTransformInstanceTypes', instanceTypes(spec.SupportedTransformInstanceTypes, `${path}.InferenceSpecification.SupportedTransformInstanceTypes`)],
+      ['modelMetrics', metrics(g, args.ModelMetrics, `${path}.ModelMetrics`)],
+      ['driftCheckBaselines', metrics(g, args.DriftCheckBaselines, `${path}.DriftCheckBaselines`)],
       ['customerMetadataProperties', stringMap(g, args.CustomerMetadataProperties, `${path}.CustomerMetadataProperties`)],
       ['domain', typeof args.Domain === 'string' ? lit(args.Domain) : undefined],
       ['task', typeof args.Task === 'string' ? lit(args.Task) : undefined],
@@ -353,6 +356,37 @@ function registerModel(g: Generator, args: JsonObject, path: string): StepMappin
     ],
     envelopeKeys: [],
   };
+}
+
+/**
+ * `ModelMetrics` / `DriftCheckBaselines` in camelCase: two levels of groups whose leaves are metrics
+ * sources (`{ S3Uri, ContentType }` -> `{ s3Uri, contentType }`); undefined when the value has
+ * another shape (an argument override then carries it).
+ */
+function metrics(g: Generator, value: unknown, path: string): Code | undefined {
+  if (!isObject(value)) {
+    return undefined;
+  }
+  const camel = (key: string) => key.charAt(0).toLowerCase() + key.slice(1);
+  const groups: Array<[string, Code]> = [];
+  for (const [groupKey, group] of Object.entries(value)) {
+    if (!isObject(group)) {
+      return undefined;
+    }
+    const sources: Array<[string, Code]> = [];
+    for (const [sourceKey, source] of Object.entries(group)) {
+      if (!isObject(source) || source.S3Uri === undefined || Object.keys(source).some((k) => k !== 'S3Uri' && k !== 'ContentType')) {
+        return undefined;
+      }
+      const p = `${path}.${groupKey}.${sourceKey}`;
+      sources.push([camel(sourceKey), obj({
+        s3Uri: g.str(source.S3Uri, `${p}.S3Uri`),
+        contentType: source.ContentType === undefined ? undefined : g.str(source.ContentType, `${p}.ContentType`),
+      })]);
+    }
+    groups.push([camel(groupKey), obj(sources)]);
+  }
+  return obj(groups);
 }
 
 const COMPARISONS: Record<string, string> = {

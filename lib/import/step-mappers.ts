@@ -195,7 +195,7 @@ function trainingJob(g: Generator, args: JsonObject, path: string, hyperParamete
     const optionArgs = !isEmptyObject(options) ? [options] : [];
     inputs.push(call(member(g.lib('TrainingInput'), 's3'), lit(channel.ChannelName), g.str(s3.S3Uri, `${p}.DataSource.S3DataSource.S3Uri`), ...optionArgs));
   });
-  const metrics = Array.isArray(algorithm.MetricDefinitions)
+  const metricDefinitions = Array.isArray(algorithm.MetricDefinitions)
     ? arr((algorithm.MetricDefinitions as JsonObject[]).map((m) => obj({ name: lit(String(m?.Name)), regex: lit(String(m?.Regex)) })))
     : undefined;
   const checkpoint = (args.CheckpointConfig ?? {}) as JsonObject;
@@ -212,7 +212,7 @@ function trainingJob(g: Generator, args: JsonObject, path: string, hyperParamete
     ['maxRuntime', seconds(g, stopping.MaxRuntimeInSeconds)],
     ['environment', stringMap(g, args.Environment, `${path}.Environment`)],
     ['role', g.role(args.RoleArn, `${path}.RoleArn`)],
-    ['metricDefinitions', metrics],
+    ['metricDefinitions', metricDefinitions],
     ['useSpotInstances', args.EnableManagedSpotTraining === true ? lit(true) : undefined],
     ['maxWait', seconds(g, stopping.MaxWaitTimeInSeconds)],
     ['checkpointS3Uri', checkpoint.S3Uri === undefined ? undefined : g.str(checkpoint.S3Uri, `${path}.CheckpointConfig.S3Uri`)],

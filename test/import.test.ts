@@ -292,6 +292,10 @@ describe('import: generated code', () => {
       ['a Get of an undeclared parameter', (d: any) => { d.Steps[0].Arguments.Environment = { X: { Get: 'Parameters.Nope' } }; }, 'Steps[0].Arguments.Environment.X', /names a parameter that the definition does not declare/],
       ['a parameter of an unknown type', (d: any) => d.Parameters.push({ Name: 'P', Type: 'Date' }), 'Parameters[2]', /needs a Name and a Type of String, Integer, Float or Boolean/],
       ['a retry policy mixing kinds', (d: any) => { d.Steps[1].RetryPolicies = [{ ExceptionType: ['Step.THROTTLING', 'SageMaker.CAPACITY_ERROR'] }]; }, 'Steps[1].RetryPolicies[0]', /mixes step and job types/],
+      ['a reference to a step that could not be converted', (d: any) => {
+        d.Steps.push({ Name: 'Deploy', Type: 'EndpointConfig', Arguments: {} });
+        d.Steps.push({ Name: 'Report', Type: 'Fail', Arguments: { ErrorMessage: { Get: 'Steps.Deploy.EndpointConfigArn' } } });
+      }, 'Steps[4].Arguments.ErrorMessage', /reads step Deploy, which could not be converted/],
       ['Metadata the library cannot set', (d: any) => { d.Metadata = { owner: 'me' }; }, 'Metadata', /Metadata other than \{\}/],
     ])('%s', (_what, change, where, message) => {
       // GIVEN

@@ -26,12 +26,19 @@ export interface Statement {
   readonly owner?: string;
 }
 
+/** A literal. */
 export const lit = (v: string | number | boolean | null): Code => ({ k: 'lit', v });
+/** An identifier (a variable or an imported name). */
 export const id = (name: string): Code => ({ k: 'id', name });
+/** `target.key1.key2...` (`[n]` for numbers, `['key']` for keys that are not identifiers). */
 export const member = (target: Code, ...keys: Array<string | number>): Code => keys.reduce<Code>((o, key) => ({ k: 'member', obj: o, key }), target);
+/** `fn(args)`. */
 export const call = (fn: Code, ...args: Code[]): Code => ({ k: 'call', fn, args });
+/** `new Cls(args)`. */
 export const newOf = (cls: string, ...args: Code[]): Code => ({ k: 'new', cls: id(cls), args });
+/** An array literal, optionally `as const`. */
 export const arr = (items: Code[], asConst = false): Code => ({ k: 'arr', items, asConst });
+/** A template literal of texts and expressions. */
 export const tpl = (parts: Array<string | Code>): Code => ({ k: 'tpl', parts });
 /** An object literal; entries whose value is undefined are left out. */
 export function obj(entries: Record<string, Code | undefined> | Array<[string, Code | undefined]>): Code {

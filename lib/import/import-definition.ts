@@ -358,6 +358,10 @@ export class Generator {
     }
     if (root === 'Steps' && rest.length >= 2) {
       const step = this.steps.get(rest[0]);
+      if (step !== undefined && !this.stepStatement.has(step.name)) {
+        this.problem(path, `{"Get": "${target}"} reads step ${step.name}, which could not be converted; kept as a literal object.`);
+        return obj({ Get: lit(target) });
+      }
       if (step !== undefined) {
         const propertyPath = target.slice(`Steps.${rest[0]}.`.length);
         return this.stepProperty(step, propertyPath, path);
@@ -429,7 +433,7 @@ export class Generator {
     if (s.PropertyFile !== undefined) {
       const target = isExpression(s.PropertyFile) ? (s.PropertyFile as JsonObject).Get : s.PropertyFile;
       const match = typeof target === 'string' ? /^Steps\.([^.]+)\.PropertyFiles\.(.+)$/.exec(target) : null;
-      const file = match ? this.steps.get(match[1])?.propertyFiles.get(match[2]) : undefined;
+      const file = match && this.stepStatement.has(match[1]) ? this.steps.get(match[1])?.propertyFiles.get(match[2]) : undefined;
       if (file === undefined) {
         this.problem(`${path}.PropertyFile`, `Std:JsonGet reads property file ${JSON.stringify(s.PropertyFile)}, which no step of the definition declares; kept as a literal object.`);
         return obj({ 'Std:JsonGet': this.value(spec, path) });
@@ -519,7 +523,7 @@ export class Generator {
   /** The variable of a step of the definition. */
   public stepVariable(name: string): Code | undefined {
     const step = this.steps.get(name);
-    return step === undefined ? undefined : id(step.variable);
+    return step === undefined || !this.stepStatement.has(name) ? undefined : id(step.variable);
   }
 
   /** Declares a PropertyFile for `step`'s `PropertyFiles` entry and returns its variable. */

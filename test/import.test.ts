@@ -243,6 +243,10 @@ describe('import: generated code', () => {
     expect(code).toContain("ContainerImage.fromRegistry('683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1')");
     expect(code).toMatch(/\/\/ 683313688378\.dkr\.ecr\.us-east-1\.amazonaws\.com\/sagemaker-xgboost:1\.7-1 is a SageMaker image:\n\s*\/\/\s+ContainerImage\.xgboost\('1\.7-1'\)/);
     expect(code).toContain("outputPath: 's3://example-bucket/abalone/model'");
+    // the SDK's script input and entry point become the code prop
+    expect(code).toContain("code: 's3://example-bucket/code/preprocessing.py',");
+    expect(code).not.toContain('containerEntrypoint');
+    expect(code).not.toContain("inputName: 'code'");
     expect(notes.map((n) => n.path)).toContain('Steps[1].Arguments.AlgorithmSpecification.TrainingImage');
   });
 

@@ -63,6 +63,12 @@ export function mapStep(g: Generator, step: StepInfo): StepMapping {
   }
 }
 
+/** Whether `value` is an object with exactly the members of `expected` (texts compared as they are). */
+function jsonMatches(value: unknown, expected: JsonObject): boolean {
+  return isObject(value) && Object.keys(value).length === Object.keys(expected).length
+    && Object.entries(expected).every(([k, v]) => value[k] === v);
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -106,8 +112,20 @@ function imageComments(_g: Generator, _path: string): string[] | undefined {
 function processing(g: Generator, step: StepInfo, args: JsonObject, path: string): StepMapping {
   const cluster = at(args, 'ProcessingResources', 'ClusterConfig') as JsonObject | undefined;
   const app = (args.AppSpecification ?? {}) as JsonObject;
+  // The SDK's layout of a script in S3: the last input is `code` at /opt/ml/processing/input/code and
+  // the entry point ends with the script's path there; the construct's `code` prop renders the same.
+  const inputList = (Array.isArray(args.ProcessingInputs) ? args.ProcessingInputs : []) as JsonObject[];
+  const entrypoint = Array.isArray(app.ContainerEntrypoint) ? app.ContainerEntrypoint as unknown[] : undefined;
+  const last = inputList[inputList.length - 1];
+  const codeUri = at(last, 'S3Input', 'S3Uri');
+  const codeFile = typeof codeUri === 'string' && /^s3:\/\/[^/]+\/.*[^/]$/.test(codeUri) ? codeUri.split('/').pop() : undefined;
+  const isCode = last?.InputName === 'code' && last.AppManaged === false && codeFile !== undefined
+    && jsonMatches(at(last, 'S3Input'), { S3Uri: codeUri, LocalPath: '/opt/ml/processing/input/code', S3DataType: 'S3Prefix', S3InputMode: 'File', S3DataDistributionType: 'FullyReplicated', S3CompressionType: 'None' })
+    && entrypoint !== undefined && entrypoint.length >= 2 && entrypoint[entrypoint.length - 1] === `/opt/ml/processing/input/code/${codeFile}`
+    && entrypoint.every((e) => typeof e === 'string');
+  const command = isCode ? entrypoint!.slice(0, -1) as string[] : undefined;
   const inputs: Code[] = [];
-  (Array.isArray(args.ProcessingInputs) ? args.ProcessingInputs : []).forEach((raw, i) => {
+  (isCode ? inputList.slice(0, -1) : inputList).forEach((raw, i) => {
     const input = raw as JsonObject;
     const s3 = input?.S3Input as JsonObject | undefined;
     const p = `${path}.ProcessingInputs[${i}]`;
@@ -152,7 +170,10 @@ function processing(g: Generator, step: StepInfo, args: JsonObject, path: string
     construct: 'ProcessingStep',
     props: [
       ['image', app.ImageUri === undefined ? undefined : g.image(app.ImageUri, `${path}.AppSpecification.ImageUri`)],
-      ['containerEntrypoint', stringList(g, app.ContainerEntrypoint, `${path}.AppSpecification.ContainerEntrypoint`)],
+      ['code', isCode ? lit(codeUri as string) : undefined],
+      ['containerEntrypoint', isCode
+        ? (command!.length === 1 && command![0] === 'python3' ? undefined : arr(command!.map((c) => lit(c))))
+        : stringList(g, app.ContainerEntrypoint, `${path}.AppSpecification.ContainerEntrypoint`)],
       ['containerArguments', stringList(g, app.ContainerArguments, `${path}.AppSpecification.ContainerArguments`)],
       ['instanceType', cluster?.InstanceType === undefined ? undefined : g.instanceType(cluster.InstanceType, `${path}.ProcessingResources.ClusterConfig.InstanceType`)],
       ['instanceCount', cluster?.InstanceCount === 1 ? undefined : num(g, cluster?.InstanceCount, `${path}.ProcessingResources.ClusterConfig.InstanceCount`)],

@@ -161,6 +161,7 @@ export class Generator {
     return this.region === undefined ? undefined : obj({ env: obj({ region: lit(this.region) }) });
   }
 
+  /** Builds the program, runs it to correct and check it, and prints it. */
   public generate(): ImportedDefinition {
     const definition = this.definition;
     if (typeof definition !== 'object' || definition === null || !Array.isArray(definition.Steps)) {
@@ -203,12 +204,14 @@ export class Generator {
     return candidate;
   }
 
+  /** Records a part of the definition that the generated app does not reproduce (once per path and message). */
   public problem(path: string, message: string): void {
     if (!this.problems.some((p) => p.path === path && p.message === message)) {
       this.problems.push({ path, message });
     }
   }
 
+  /** Records a remark that needs no action to reproduce the definition (once per path and message). */
   public note(path: string, message: string): void {
     const key = `${path}|${message}`;
     if (!this.noted.has(key)) {

@@ -40,3 +40,5 @@ export * from './validator/validate-definition';
 export * from './simulator/index';
 export * from './fan-out';
 export * from './callback-handler-api';
+export { importDefinition } from './import/import-definition';
+export type { ImportDefinitionOptions, ImportedDefinition, ImportProblem } from './import/import-definition';

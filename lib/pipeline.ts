@@ -382,7 +382,7 @@ export class Pipeline extends PipelineBase {
     // several times (placement, references, validation, template, tree metadata).
     const key: unknown[] = [this.declaredParameters.length, steps.length, ...steps];
     for (const step of steps) {
-      key.push(step.dependsOn.length, step._retryPolicyCount);
+      key.push(step.dependsOn.length, step._retryPolicyCount, step._argumentOverrideCount);
       if ('ifSteps' in step && 'elseSteps' in step) {
         const branches = step as unknown as { ifSteps: Step[]; elseSteps: Step[] };
         key.push(branches.ifSteps.length, branches.elseSteps.length);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerSimulate } from './commands/simulate';
+import { registerImport } from './commands/import';
 import { registerValidate } from './commands/validate';
 import { CliContext, CliError } from './context';
 import { DefinitionInputError } from '../definition-document';
@@ -13,6 +14,7 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 const COMMANDS: RegisterCommand[] = [
   registerValidate,
   registerSimulate,
+  registerImport,
 ];
 
 /**

@@ -2,6 +2,7 @@ import { Annotations, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { CacheConfig } from '../cache-config';
 import type { Pipeline } from '../pipeline';
+import { applyArgumentOverrides, ArgumentOverride, parseArgumentPath } from '../private/argument-override';
 import { IParameterLike, IStepLike } from '../private/expression';
 import { Renderer } from '../private/renderer';
 import { RetryPolicy } from '../retry-policy';
@@ -149,6 +150,7 @@ export abstract class Step extends Construct implements IStepLike {
   /** The job name member rendered with the pipeline's `useCustomJobPrefix`. */
   private jobName?: { readonly member: string; readonly value: string };
   private readonly cacheConfig?: CacheConfig;
+  private readonly argumentOverrides: ArgumentOverride[] = [];
 
   protected constructor(scope: Construct, id: string, props: StepProps, capabilities: StepCapabilities) {
     super(scope, id);
@@ -290,6 +292,41 @@ export abstract class Step extends Construct implements IStepLike {
     return [...this.dependencies];
   }
 
+  /**
+   * Set a member of the step's `Arguments` that this construct does not model (yet), or replace one
+   * it renders: the escape hatch of `addPropertyOverride` on L1 constructs. Applied after the step
+   * renders, in the order added (a later override or deletion of the same path wins).
+   *
+   * `path` is a dot path into `Arguments` with `[n]` for list items and `['key']` for keys holding
+   * dots: `'ResourceConfig.KeepAlivePeriodInSeconds'`, `'ProcessingInputs[0].S3Input.S3InputMode'`,
+   * `"HyperParameters['learning.rate']"`. Objects and lists missing on the way are created; `[n]` with
+   * n equal to the list's length appends. `value` may hold expressions (parameters, step properties,
+   * `Join`, `JsonGet`) and CloudFormation tokens, like any prop. The result is still validated at synth
+   * against the step's SageMaker request shape, so a misspelt member name is an error naming this step.
+   */
+  public addArgumentOverride(path: string, value: unknown): void {
+    const segments = parseArgumentPath(path, `${this.constructor.name} ${this.node.path}`);
+    if (value === undefined) {
+      throw new Error(`${this.constructor.name} ${this.node.path}: addArgumentOverride('${path}') received undefined; to remove the member, call addArgumentDeletion('${path}').`);
+    }
+    this.argumentOverrides.push({ path, segments, deletion: false, value });
+  }
+
+  /**
+   * Remove a member (or list item) from the step's rendered `Arguments`; `path` as in
+   * {@link addArgumentOverride}. Removing a member that is not there does nothing. Required members
+   * of the request stay required: deleting one is an error at synth naming this step.
+   */
+  public addArgumentDeletion(path: string): void {
+    const segments = parseArgumentPath(path, `${this.constructor.name} ${this.node.path}`);
+    this.argumentOverrides.push({ path, segments, deletion: true });
+  }
+
+  /** @internal how many overrides and deletions were added (part of the pipeline's render cache key) */
+  public get _argumentOverrideCount(): number {
+    return this.argumentOverrides.length;
+  }
+
   /** The step's `Arguments`, with tokens still in place. */
   protected abstract renderArguments(): Record<string, unknown>;
 
@@ -306,7 +343,10 @@ export abstract class Step extends Construct implements IStepLike {
   /** @internal renders the step's JSON and what it references */
   public _render(): RenderedStep {
     const nested = this.renderNested();
-    const args = Renderer.render<Record<string, unknown>>(this.renderArguments());
+    const own = this.renderArguments();
+    const overridden = this.argumentOverrides.length === 0 ? own
+      : applyArgumentOverrides(own, this.argumentOverrides, `${this.constructor.name} ${this.node.path}`);
+    const args = Renderer.render<Record<string, unknown>>(overridden);
     const extras = Renderer.render<Record<string, unknown>>(this.renderExtraKeys());
     const dependsOn = unique<Step>([...this.dependencies, ...(args.implicitDependencies as Step[]), ...(extras.implicitDependencies as Step[])]);
     const argumentsJson = this.jobName !== undefined ? { [this.jobName.member]: this.jobName.value, ...args.value } : args.value;

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { checkS3UriText, S3Access, S3Location } from './inputs';
 import { InstanceType } from './instance-type';
-import { expressionOf } from './private/expression';
+import { expressionOf, refusePropertyProblem } from './private/expression';
 import { JobVpc } from './private/job-vpc';
 import { grantS3Uri } from './private/s3-grants';
 import { grantCheckBaselines } from './private/step-grants';
@@ -285,6 +285,7 @@ export function bindLocation(step: Step & { readonly role: iam.IRole }, prop: st
   if (location instanceof S3Location) {
     return location.bind(step, { grantee: step.role, access }).s3Uri;
   }
+  refusePropertyProblem(`${step.node.path}: ${prop}`, location);
   if (typeof location !== 'string') {
     throw new Error(`${step.node.path}: ${prop} must be an s3:// URI, an expression or an S3Location; received ${typeof location}.`);
   }

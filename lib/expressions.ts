@@ -1,6 +1,6 @@
 import { IResolvable, Token, Tokenization } from 'aws-cdk-lib';
 import { JSONPath } from 'jsonpath-plus';
-import { carriedExpression, Expression, GetExpression, IRenderContext, IStepLike, JoinExpression } from './private/expression';
+import { carriedExpression, Expression, GetExpression, IRenderContext, IStepLike, JoinExpression, refusePropertyProblem } from './private/expression';
 import { Renderer } from './private/renderer';
 
 /**
@@ -176,6 +176,7 @@ export class JsonGet {
    * @param path JSON path inside the file, for example `metrics.accuracy.value`
    */
   public static fromS3Uri(s3Uri: string, path: string): string {
+    refusePropertyProblem('JsonGet.fromS3Uri: s3Uri', s3Uri);
     if (typeof s3Uri !== 'string') {
       throw new Error(`JsonGet.fromS3Uri: s3Uri must be a string (an s3:// URI, a parameter, a step property or a concatenation of them); received ${typeof s3Uri}.`);
     }

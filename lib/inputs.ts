@@ -9,7 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
-import { expressionOf } from './private/expression';
+import { expressionOf, refusePropertyProblem } from './private/expression';
 import { NAG_REASONS, noteLibraryPrincipal, noteLibraryS3Grant, suppressInherentFindings } from './private/nag';
 import { grantS3Uri } from './private/s3-grants';
 import type { Step } from './steps/step';
@@ -284,6 +284,7 @@ export function uniqueId(scope: IConstruct, base: string): string {
  * @internal
  */
 export function checkS3UriText(where: string, uri: unknown): void {
+  refusePropertyProblem(where, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${where}: expected an s3:// URI; received ${typeof uri}.`);
   }

@@ -90,15 +90,15 @@ export abstract class RetryPolicy {
   /** `step` or `sageMakerJob`. */
   public abstract readonly policyKind: 'step' | 'sageMakerJob';
 
-  /** @internal the `RetryPolicies` entry */
-  public abstract _render(): Record<string, unknown>;
-
   /**
    * @internal
    * What is wrong with the options, reported by the step the policy is given to (with its construct
    * path) rather than thrown where the policy is created, inside the step's props.
    */
   public abstract readonly _problems: string[];
+
+  /** @internal the `RetryPolicies` entry */
+  public abstract _render(): Record<string, unknown>;
 }
 
 class ConcreteRetryPolicy extends RetryPolicy {

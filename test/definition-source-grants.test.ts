@@ -132,6 +132,42 @@ describe('DefinitionSource: an imported step gets exactly the grants of the libr
   });
 });
 
+describe('DefinitionSource: callback queues', () => {
+  function callbackDefinition(url: string): Record<string, unknown> {
+    return {
+      Version: '2020-12-01',
+      Metadata: {},
+      Parameters: [],
+      PipelineExperimentConfig: null,
+      Steps: [{ Name: 'Approve', Type: 'Callback', Arguments: {}, SqsQueueUrl: url, OutputParameters: [] }],
+    };
+  }
+
+  test('a literal queue URL grants sqs:SendMessage on the queue ARN', () => {
+    // GIVEN
+    const { stack } = newStack();
+
+    // WHEN
+    const pipeline = new Pipeline(stack, 'Pipeline', { definitionSource: DefinitionSource.fromObject(callbackDefinition('https://sqs.eu-west-1.amazonaws.com/123456789012/approvals')) });
+
+    // THEN
+    expect(roleStatements(stack, pipeline.role).map((s) => JSON.parse(s)))
+      .toEqual([{ action: 'sqs:SendMessage', resource: 'arn:aws:sqs:eu-west-1:123456789012:approvals', condition: null }]);
+  });
+
+  test('a queue URL that is neither literal nor a queue of this app draws a warning and grants nothing', () => {
+    // GIVEN
+    const { stack } = newStack();
+
+    // WHEN
+    const pipeline = new Pipeline(stack, 'Pipeline', { definitionSource: DefinitionSource.fromObject(callbackDefinition('https://example.com/not-a-queue')) });
+
+    // THEN
+    expect(roleStatements(stack, pipeline.role)).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Stack/Pipeline', Match.stringLikeRegexp("step 'Approve'.*SqsQueueUrl is neither an SQS queue URL.*importedQueueUnknown"));
+  });
+});
+
 describe('DefinitionSource: values another account or region cannot use draw warnings naming the step and the value', () => {
   function importWith(mutate: (definition: any) => void): Stack {
     const { stack } = newStack();

@@ -1,7 +1,7 @@
 /* eslint-disable dot-notation -- property paths are written as in the AWS documentation: Outputs['train'] */
 import { Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ContainerImage, FailStep, Join, Pipeline, ProcessingStep, TrainingInput, TrainingStep } from '../lib';
+import { ContainerImage, FailStep, Join, ModelStep, Pipeline, ProcessingInput, ProcessingStep, TrainingInput, TrainingStep, TransformStep } from '../lib';
 import { definitionOf, newStack, stepOf, synthErrors } from './util';
 
 const IMAGE = ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/sklearn:1.2-1');
@@ -366,5 +366,61 @@ describe('invalid property paths used through any', () => {
 
     // THEN
     expect(() => Template.fromStack(stack)).toThrow(/Property key 'it's' of Prep\.ProcessingOutputConfig\.Outputs contains a single quote/);
+  });
+});
+
+describe('a misspelt property through any, passed where a URI or a string is checked, gives the property check\'s message', () => {
+  function withTraining(): { stack: any; pipeline: Pipeline; train: TrainingStep } {
+    const { stack } = newStack();
+    const pipeline = new Pipeline(stack, 'Pipeline', { pipelineName: 'p' });
+    const train = trainStep(pipeline, 's3://example-bucket/train');
+    return { stack, pipeline, train };
+  }
+
+  test('ProcessingInput.fromS3Uri', () => {
+    // GIVEN
+    const { train } = withTraining();
+
+    // WHEN
+    const misspelt = (train.properties as any).ModelArtifact.S3ModelArtifacts;
+
+    // THEN
+    let message = '';
+    try {
+      ProcessingInput.fromS3Uri('model', misspelt);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^S3Location.fromUri: 'ModelArtifact' is not a property of step Train \(\w+\); did you mean 'ModelArtifacts'\? \(step Stack\/Pipeline\/Train\)$/);
+    expect(message).not.toMatch(/received object/);
+  });
+
+  test('ModelStep container.modelData', () => {
+    // GIVEN
+    const { pipeline, train } = withTraining();
+
+    // WHEN / THEN
+    expect(() => new ModelStep(pipeline, 'CreateModel', { container: { image: IMAGE, modelData: (train.properties as any).ModelArtifact.S3ModelArtifacts } }))
+      .toThrow(/^Stack\/Pipeline\/CreateModel: container\.modelData: 'ModelArtifact' is not a property of step Train \(\w+\); did you mean 'ModelArtifacts'\? \(step Stack\/Pipeline\/Train\)$/);
+  });
+
+  test('a structure passed as a value names its members', () => {
+    // GIVEN
+    const { pipeline, train } = withTraining();
+
+    // WHEN / THEN
+    expect(() => new ModelStep(pipeline, 'CreateModel', { container: { image: IMAGE, modelData: (train.properties as any).ModelArtifacts } }))
+      .toThrow(/container\.modelData: Property Train\.'ModelArtifacts' is the structure \w+, not a value; choose one of its members \(S3ModelArtifacts/);
+  });
+
+  test('a FailStep errorMessage and a TransformStep modelName', () => {
+    // GIVEN
+    const { pipeline, train } = withTraining();
+
+    // WHEN / THEN
+    expect(() => new FailStep(pipeline, 'Stop', { errorMessage: (train.properties as any).FailureReasonn }))
+      .toThrow(/Stack\/Pipeline\/Stop: errorMessage: 'FailureReasonn' is not a property of step Train .*did you mean 'FailureReason'\?/);
+    expect(() => new TransformStep(pipeline, 'Score', { modelName: (train.properties as any).ModelNam, inputS3Uri: 's3://b/in', outputPath: 's3://b/out' }))
+      .toThrow(/Stack\/Pipeline\/Score: modelName: 'ModelNam' is not a property of step Train/);
   });
 });

@@ -178,3 +178,27 @@ export function toStringValue(value: string | number | boolean): string {
   }
   return value;
 }
+
+/**
+ * The problem carried by a property-tree node reached through `any` (a misspelt member, or a
+ * structure used as a value), when `value` is such a node.
+ */
+export function propertyProblemOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  const problem = (carriedExpression(value) as { problem?: unknown } | undefined)?.problem;
+  return typeof problem === 'string' ? problem : undefined;
+}
+
+/**
+ * Throws the property check's own message (which names the step and suggests the member meant),
+ * prefixed with `where`, when `value` is a property-tree node that is not a value: a type check
+ * would otherwise only say it received an object.
+ */
+export function refusePropertyProblem(where: string, value: unknown): void {
+  const problem = propertyProblemOf(value);
+  if (problem !== undefined) {
+    throw new Error(`${where}: ${problem}`);
+  }
+}

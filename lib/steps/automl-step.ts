@@ -7,7 +7,7 @@ import { bindJobStep, checkInteger, checkS3Uri, renderTags } from './job-step';
 import { ModelStep, ModelStepProps } from './model-step';
 import { JobStepProps, Step } from './step';
 import { ContainerImage } from '../container-image';
-import { expressionOf } from '../private/expression';
+import { expressionOf, refusePropertyProblem } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
 import { noteLibraryS3Grant } from '../private/nag';
 import { grantS3Uri } from '../private/s3-grants';
@@ -159,6 +159,7 @@ export class AutoMLInput {
     /** The input's options. */
     public readonly options: AutoMLInputOptions,
   ) {
+    refusePropertyProblem('AutoMLInput.s3: s3Uri', s3Uri);
     if (typeof s3Uri !== 'string') {
       throw new Error(`AutoMLInput.s3: s3Uri must be an s3:// URI; received ${typeof s3Uri}.`);
     }

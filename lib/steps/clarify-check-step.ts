@@ -8,6 +8,7 @@ import { bindLocation, BoundCheckJob, CheckFlags, CheckStepProps, pythonJson } f
 import { ContainerImage } from '../container-image';
 import { S3Access, S3Location, stageText } from '../inputs';
 import { InstanceType } from '../instance-type';
+import { refusePropertyProblem } from '../private/expression';
 import { containsTokens } from '../private/renderer';
 import { createFixedPropertyTree } from '../properties';
 
@@ -314,6 +315,7 @@ export class ClarifyCheckStep extends Step {
     this.job = new BoundCheckJob(this, props.checkJobConfig, []);
     this.role = this.job.role;
     this.flags = new CheckFlags(this, props, this.role);
+    refusePropertyProblem(`${this.node.path}: modelConfig.modelName`, props.modelConfig?.modelName);
     if (props.modelConfig !== undefined && typeof props.modelConfig.modelName !== 'string') {
       throw new Error(`${this.node.path}: modelConfig.modelName must be a string (a name, a parameter or a model step's ModelName property); received ${typeof props.modelConfig.modelName}.`);
     }

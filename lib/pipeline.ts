@@ -175,6 +175,8 @@ export class Pipeline extends PipelineBase {
   private readonly declaredParameters: Parameter[] = [];
   private readonly experimentConfig: PipelineExperimentConfig;
   private readonly passedRoles = new Set<string>();
+  /** Role objects already passed: every job step asks again, and the key below costs a hash of the role's path. */
+  private readonly passedRoleObjects = new WeakSet<iam.IRole>();
   private readonly grantedActions = new Set<string>();
   private sharedJobRole?: iam.IRole;
   private readonly warnedSoftLimits = new Set<string>();
@@ -228,7 +230,7 @@ export class Pipeline extends PipelineBase {
       // Inline `PipelineDefinitionBody`, or `PipelineDefinitionS3Location` when the placement (decided
       // in the prepare phase, once every step exists) moves a large definition to S3.
       pipelineDefinition: bindDefinitionPlacement(this, props.definitionPlacement ?? DefinitionPlacement.auto(),
-        () => renderDefinitionBody(Stack.of(this), this.renderDefinition())),
+        (definition) => renderDefinitionBody(Stack.of(this), definition)),
     });
     for (const [key, value] of Object.entries(props.tags ?? {})) {
       Tags.of(this).add(key, value);
@@ -329,6 +331,10 @@ export class Pipeline extends PipelineBase {
    * Let the pipeline role pass `role` to SageMaker (once per role).
    */
   public _grantPassRole(role: iam.IRole): void {
+    if (this.passedRoleObjects.has(role)) {
+      return;
+    }
+    this.passedRoleObjects.add(role);
     const key = Token.isUnresolved(role.roleArn) ? Names.nodeUniqueId(role.node) : role.roleArn;
     if (this.passedRoles.has(key)) {
       return;

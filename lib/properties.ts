@@ -96,10 +96,14 @@ export class StepPropertyReference extends Expression {
     public readonly path: string,
     /** What the value is at run time. */
     public readonly kind: ExpressionKind,
-    /** Why the path is invalid, if it is. */
-    public readonly problem?: string,
+    private readonly invalidBecause?: string,
   ) {
     super();
+  }
+
+  /** Why the path is invalid, if it is. */
+  public get problem(): string | undefined {
+    return this.invalidBecause;
   }
 
   public render(context: IRenderContext): unknown {
@@ -116,23 +120,38 @@ export class StepPropertyReference extends Expression {
  * Builds the runtime property tree of a step: a proxy that walks the generated shape table.
  */
 export function createPropertyTree(step: IStepLike, stepType: string, rootDescription?: string): unknown {
+  const root = rootMembersOf(stepType);
+  return structNode(step, '', root.members, rootDescription ?? root.description);
+}
+
+/** Step type -> the members of its property roots (merged, first root wins) and their description. */
+const ROOT_MEMBERS = new Map<string, { members: Map<string, string>; description: string }>();
+
+/** The merged members of a step type's property roots, computed once per step type (every step of that type shares them). */
+function rootMembersOf(stepType: string): { members: Map<string, string>; description: string } {
+  let root = ROOT_MEMBERS.get(stepType);
+  if (root !== undefined) {
+    return root;
+  }
   const roots = PROPERTY_ROOTS[stepType];
   if (roots === undefined) {
     throw new Error(`No property shapes for step type ${stepType}`);
   }
   const members = new Map<string, string>();
-  for (const root of roots) {
-    const shape = shapeOf(root);
+  for (const name of roots) {
+    const shape = shapeOf(name);
     if (typeof shape === 'string' || shape.kind !== 'structure') {
-      throw new Error(`Property root ${root} is not a structure`);
+      throw new Error(`Property root ${name} is not a structure`);
     }
-    for (const [name, ref] of Object.entries(shape.members)) {
-      if (!members.has(name)) {
-        members.set(name, ref);
+    for (const [member, ref] of Object.entries(shape.members)) {
+      if (!members.has(member)) {
+        members.set(member, ref);
       }
     }
   }
-  return structNode(step, '', members, rootDescription ?? roots.join(' + '));
+  root = { members, description: roots.join(' + ') };
+  ROOT_MEMBERS.set(stepType, root);
+  return root;
 }
 
 /** @internal a property tree over fixed members (Lambda outputs, check-step baselines) */
@@ -179,12 +198,24 @@ function node(step: IStepLike, path: string, ref: string): unknown {
   }
   switch (shape.kind) {
     case 'structure':
-      return structNode(step, path, new Map(Object.entries(shape.members)), ref);
+      return structNode(step, path, membersOf(ref, shape.members), ref);
     case 'list':
       return listNode(step, path, shape.member, shape.keyedBy, ref);
     case 'map':
       return mapNode(step, path, shape.value);
   }
+}
+
+/** Structure shape -> its members as a map, built once per shape. */
+const STRUCT_MEMBERS = new Map<string, Map<string, string>>();
+
+function membersOf(ref: string, members: Record<string, string>): Map<string, string> {
+  let map = STRUCT_MEMBERS.get(ref);
+  if (map === undefined) {
+    map = new Map(Object.entries(members));
+    STRUCT_MEMBERS.set(ref, map);
+  }
+  return map;
 }
 
 /** Names that JavaScript tooling probes on objects (promises, jest, inspect) are not members. */
@@ -198,7 +229,7 @@ function join(path: string, member: string): string {
 
 function structNode(step: IStepLike, path: string, members: Map<string, string>, shapeName: string): unknown {
   const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, `'${path}' is the structure ${shapeName}, not a value; choose one of its members (${[...members.keys()].slice(0, 8).join(', ')}...)`);
+  const target = nodeTarget(step, path, () => `'${path}' is the structure ${shapeName}, not a value; choose one of its members (${[...members.keys()].slice(0, 8).join(', ')}...)`);
   return new Proxy(target, {
     get(t, prop) {
       if (typeof prop !== 'string') {
@@ -231,7 +262,7 @@ function structNode(step: IStepLike, path: string, members: Map<string, string>,
 
 function listNode(step: IStepLike, path: string, member: string, keyedBy: string | undefined, shapeName: string): unknown {
   const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, `'${path}' is a list, not a value; index it, e.g. ${path}[0]`);
+  const target = nodeTarget(step, path, () => `'${path}' is a list, not a value; index it, e.g. ${path}[0]`);
   return new Proxy(target, {
     get(t, prop) {
       if (typeof prop !== 'string') {
@@ -264,7 +295,7 @@ function listNode(step: IStepLike, path: string, member: string, keyedBy: string
 
 function mapNode(step: IStepLike, path: string, value: string): unknown {
   const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, `'${path}' is a map, not a value; look up a key, e.g. ${path}['KEY']`);
+  const target = nodeTarget(step, path, () => `'${path}' is a map, not a value; look up a key, e.g. ${path}['KEY']`);
   return new Proxy(target, {
     get(t, prop) {
       if (typeof prop !== 'string' || prop in t) {
@@ -286,15 +317,45 @@ function mapNode(step: IStepLike, path: string, value: string): unknown {
  * The object behind an inner node. If it reaches a string field anyway (through `any`), it
  * renders its path and reports that it is not a value.
  */
-function nodeTarget(step: IStepLike, path: string, problem: string): object {
-  const reference = new StepPropertyReference(step, path, 'Unknown', `Property ${step.stepName}.${problem} (step ${step.node.path})`);
-  return {
-    [EXPRESSION_OF]: reference,
-    [Symbol.toPrimitive]: () => Token.asString(reference),
-    toString: () => Token.asString(reference),
-    resolve: (context: IResolveContext) => reference.resolve(context),
-    creationStack: [],
-  };
+function nodeTarget(step: IStepLike, path: string, problem: () => string): object {
+  return new NodeTarget(new InnerNodeReference(step, path, problem));
+}
+
+/**
+ * The reference behind an inner node: renders its path and reports, only if it is ever rendered
+ * (a mistake), that the node is not a value. The message is written then, not for every node built.
+ */
+class InnerNodeReference extends StepPropertyReference {
+  constructor(step: IStepLike, path: string, private readonly describeProblem: () => string) {
+    super(step, path, 'Unknown');
+  }
+
+  /** Written only when asked for (a mistake), not for every node built. */
+  public get problem(): string {
+    return `Property ${this.step.stepName}.${this.describeProblem()} (step ${this.step.node.path})`;
+  }
+}
+
+/** The proxy target of an inner node: carries its reference, and prints and resolves as it. */
+class NodeTarget {
+  public readonly creationStack: string[] = [];
+  public readonly [EXPRESSION_OF]: StepPropertyReference;
+
+  constructor(reference: StepPropertyReference) {
+    this[EXPRESSION_OF] = reference;
+  }
+
+  public [Symbol.toPrimitive](): string {
+    return Token.asString(this[EXPRESSION_OF]);
+  }
+
+  public toString(): string {
+    return Token.asString(this[EXPRESSION_OF]);
+  }
+
+  public resolve(context: IResolveContext): unknown {
+    return this[EXPRESSION_OF].resolve(context);
+  }
 }
 
 function unknownMemberMessage(step: IStepLike, path: string, prop: string, shapeName: string, candidates: string[]): string {

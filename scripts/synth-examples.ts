@@ -43,6 +43,9 @@ function acknowledgementsUnder(scope: IConstruct): Array<{ path: string; id: str
   return found;
 }
 
+/** cdk.json's context: aws-cdk-lib's recommended feature flags, as `npx cdk synth` applies them. */
+const context = (JSON.parse(fs.readFileSync(path.join(root, 'cdk.json'), 'utf-8')) as { context?: Record<string, unknown> }).context ?? {};
+
 let failures = 0;
 let nagFindings = 0;
 for (const name of names) {
@@ -55,7 +58,7 @@ for (const name of names) {
     failures++;
     continue;
   }
-  const app = example.createApp(new App({ outdir }));
+  const app = example.createApp(new App({ outdir, context }));
   const assembly = app.synth();
   let pipelines = 0;
   for (const stack of assembly.stacks) {

@@ -18,6 +18,8 @@ import { bodyText, definitionOf, placeholder } from './util';
  */
 
 const examplesDir = path.join(__dirname, '..', 'examples');
+/** The feature flags of cdk.json (aws-cdk-lib's recommended flags), under which `cdk synth` runs the apps. */
+const context = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf-8')) as { context: Record<string, unknown> }).context;
 const examples = fs.readdirSync(examplesDir)
   .filter((name) => fs.existsSync(path.join(examplesDir, name, 'app.ts')))
   .sort();
@@ -62,7 +64,7 @@ describe('examples', () => {
     expect(typeof example.createApp).toBe('function');
 
     // WHEN
-    const app = example.createApp!(new App({ outdir: path.join(outdir, name) }));
+    const app = example.createApp!(new App({ outdir: path.join(outdir, name), context }));
     const assembly = app.synth();
 
     // THEN
@@ -103,7 +105,7 @@ describe('the seed article\'s pipeline (examples/lambda-connected)', () => {
     const { LambdaConnectedStack } = require(path.join(examplesDir, 'lambda-connected', 'app.ts')) as {
       LambdaConnectedStack: new (scope: App, id: string, props: { env: { region: string } }) => Stack;
     };
-    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'seed-')), context });
     // WHEN
     const stack = new LambdaConnectedStack(app, 'Seed', { env: { region: 'us-east-1' } });
     // THEN

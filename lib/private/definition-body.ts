@@ -40,18 +40,43 @@ export function renderDefinitionBody(stack: Stack, definition: Record<string, un
 }
 
 /**
- * The token behind {@link renderDefinitionBody}. Like `toJsonString`'s, it resolves its tokens anew
- * each time it is resolved (a synth resolves it three times: references, template, tree metadata);
- * the JSON text around them is written once, so the definition must not change after it is rendered.
+ * The token behind {@link renderDefinitionBody}. The JSON text around its tokens is written once, so
+ * the definition must not change after it is rendered. A synth resolves it several times: while
+ * preparing (to find cross-stack references, which may then be replaced), for the template, and for
+ * the tree metadata. The preparing resolution always runs anew (it records the references), and the
+ * first resolution after it is reused by the later ones, which would compute the same value.
  */
 class DefinitionBody implements IResolvable {
   public readonly creationStack: string[] = [];
   private plan?: Plan | typeof NOT_HANDLED;
+  /** The last resolution outside the preparing phase, with the token values it was made from. */
+  private resolved?: { value: unknown; inputs: unknown[]; resolvedInputs: string };
 
   constructor(private readonly stack: Stack, private readonly definition: Record<string, unknown>) {}
 
   public resolve(context: IResolveContext): unknown {
-    return stringifyDefinition(this.stack, this.definition, context, this);
+    const plan = context.preparing ? NOT_HANDLED : this._plan();
+    if (plan === NOT_HANDLED) {
+      this.resolved = undefined;
+      return stringifyDefinition(this.stack, this.definition, context, this);
+    }
+    // Reuse the last value if every CloudFormation value in the definition still resolves the same
+    // (a logical ID can be overridden between two resolutions).
+    if (this.resolved !== undefined && resolvedInputs(this.resolved.inputs, context) === this.resolved.resolvedInputs) {
+      return copyOfBody(this.resolved.value);
+    }
+    const inputs: unknown[] = [];
+    try {
+      const value = assemble(plan, context, inputs);
+      this.resolved = { value, inputs, resolvedInputs: resolvedInputs(inputs, context) };
+      return copyOfBody(value);
+    } catch (e) {
+      if (e instanceof Unsupported) {
+        this.resolved = undefined;
+        return context.resolve(this.stack.toJsonString(this.definition));
+      }
+      throw e;
+    }
   }
 
   /** @internal the cached JSON text of the definition, split at its token-holding values */
@@ -65,6 +90,20 @@ class DefinitionBody implements IResolvable {
   public toString(): string {
     return Token.asString(this);
   }
+}
+
+/** The resolved values of a body's tokens, as one JSON text to compare. */
+function resolvedInputs(inputs: unknown[], context: IResolveContext): string {
+  return JSON.stringify(inputs.map((input) => context.resolve(input, { allowIntrinsicKeys: true })));
+}
+
+/** A fresh outer object for a reused resolution (the template may be modified after resolving). */
+function copyOfBody(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && Array.isArray((value as { 'Fn::Join'?: unknown })['Fn::Join'])) {
+    const [delimiter, list] = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+    return { 'Fn::Join': [delimiter, [...list]] };
+  }
+  return value;
 }
 
 /**
@@ -177,15 +216,21 @@ function planOf(definition: unknown): Plan | typeof NOT_HANDLED {
 }
 
 /** The fast path's second half, at each resolution: resolve the token-holding values and join. */
-function assemble(plan: Plan, context: IResolveContext): unknown {
+function assemble(plan: Plan, context: IResolveContext, inputs?: unknown[]): unknown {
   const writer = new SegmentWriter(context);
   const strings = new StringResolver(context, plan.fragments);
   for (let i = 0; i < plan.specials.length; i++) {
     writer.push(plan.literals[i]);
     const value = plan.specials[i];
-    writer.resolved(typeof value === 'string' ? strings.resolve(value) : context.resolve(value, { allowIntrinsicKeys: true }));
+    if (typeof value === 'string') {
+      writer.resolved(strings.resolve(value));
+    } else {
+      inputs?.push(value);
+      writer.resolved(context.resolve(value, { allowIntrinsicKeys: true }));
+    }
   }
   writer.push(plan.literals[plan.specials.length]);
+  inputs?.push(...strings.inputs);
   return writer.finish();
 }
 
@@ -197,11 +242,14 @@ function assemble(plan: Plan, context: IResolveContext): unknown {
  */
 class StringResolver {
   private readonly tokens = new Map<IResolvable, unknown>();
+  /** Everything resolved through the CDK resolver: the distinct tokens, and strings with a list token. */
+  public readonly inputs: unknown[] = [];
 
   constructor(private readonly context: IResolveContext, private readonly split: Map<string, TokenizedStringFragments>) {}
 
   public resolve(value: string): unknown {
     if (value.includes('#{Token[')) {
+      this.inputs.push(value);
       return this.context.resolve(value, { allowIntrinsicKeys: true }); // a list token in a string: the CDK reports it
     }
     let fragments = this.split.get(value);
@@ -221,6 +269,7 @@ class StringResolver {
 
   private resolveToken(token: IResolvable): unknown {
     if (!this.tokens.has(token)) {
+      this.inputs.push(token);
       this.tokens.set(token, this.context.resolve(token, { allowIntrinsicKeys: true }));
     }
     return this.tokens.get(token);
@@ -485,22 +534,26 @@ function quoteString(s: string): string {
 
 /**
  * Splices nested `Fn::Join`s with the same delimiter into `values` and merges adjacent literals
- * (`minimalCloudFormationJoin` of aws-cdk-lib). Modifies and returns `values`.
+ * (`minimalCloudFormationJoin` of aws-cdk-lib), in one pass: a large definition has thousands of
+ * segments, and splicing in place would move them all for every nested join.
  */
 function minimalCloudFormationJoin(delimiter: string, values: unknown[]): unknown[] {
-  let i = 0;
-  while (i < values.length) {
-    const el = values[i];
+  const out: unknown[] = [];
+  const add = (el: unknown): void => {
     if (isSplicableFnJoin(el, delimiter)) {
-      values.splice(i, 1, ...(el as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]);
-    } else if (i > 0 && isConcatable(values[i - 1]) && isConcatable(values[i])) {
-      values[i - 1] = `${values[i - 1]}${delimiter}${values[i]}`;
-      values.splice(i, 1);
+      for (const inner of (el as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]) {
+        add(inner);
+      }
+    } else if (out.length > 0 && isConcatable(out[out.length - 1]) && isConcatable(el)) {
+      out[out.length - 1] = `${out[out.length - 1]}${delimiter}${el}`;
     } else {
-      i += 1;
+      out.push(el);
     }
+  };
+  for (const value of values) {
+    add(value);
   }
-  return values;
+  return out;
 }
 
 function isSplicableFnJoin(obj: unknown, delimiter: string): boolean {

@@ -171,64 +171,77 @@ const inlineBytesByStack = new WeakMap<Stack, number>();
 
 /**
  * Give the pipeline's `CfnPipeline.PipelineDefinition` its value. The returned token produces
- * `{PipelineDefinitionBody: renderBody()}` unless the placement decided, in the prepare phase (an
- * aspect on the pipeline, which runs once every step exists), to move the definition to S3; then it
- * produces `{PipelineDefinitionS3Location: {Bucket, Key}}`. (The definition's size limit, 1,048,576
- * characters, is one of the checks of the pipeline's definition validator.)
+ * `{PipelineDefinitionBody: renderBody(definition)}` unless the placement decided, in the prepare
+ * phase (an aspect on the pipeline, which runs once every step exists), to move the definition to S3;
+ * then it produces `{PipelineDefinitionS3Location: {Bucket, Key}}`. (The definition's size limit,
+ * 1,048,576 characters, is one of the checks of the pipeline's definition validator.)
  */
-export function bindDefinitionPlacement(pipeline: IPlaceablePipeline, placement: DefinitionPlacement, renderBody: () => string): IResolvable {
+export function bindDefinitionPlacement(
+  pipeline: IPlaceablePipeline, placement: DefinitionPlacement, renderBody: (definition: Record<string, unknown>) => string,
+): IResolvable {
   const state: PlacementState = {};
+  // One body token per rendered definition: placement measures it, and the template and tree
+  // metadata reuse it (its JSON text is written once).
+  const bodyOf = (definition: Record<string, unknown>): string => {
+    if (state.body === undefined || state.body.definition !== definition) {
+      state.body = { definition, token: renderBody(definition) };
+    }
+    return state.body.token;
+  };
 
   Aspects.of(pipeline).add({
     visit: (node: IConstruct) => {
       if (node !== pipeline || state.location !== undefined) {
         return;
       }
-      place(pipeline, placement, state);
+      place(pipeline, placement, state, bodyOf);
     },
   }, { priority: AspectPriority.MUTATING });
 
-  return Lazy.any({
+  return Lazy.uncachedAny({
     produce: () => state.location !== undefined
       // PascalCase keys: CfnPipeline passes this property through verbatim (cdk-integration.md #4).
       ? { PipelineDefinitionS3Location: { Bucket: state.location.bucket.bucketName, Key: state.location.key } }
-      : { PipelineDefinitionBody: renderBody() },
+      : { PipelineDefinitionBody: bodyOf(pipeline.renderDefinition()) },
   });
 }
 
-/** Where the aspect put the definition: nowhere yet (inline), or an S3 object. */
+/** Where the aspect put the definition: nowhere yet (inline), or an S3 object; and the body token of the last definition. */
 interface PlacementState {
   location?: { bucket: s3.IBucket; key: string };
+  body?: { definition: Record<string, unknown>; token: string };
 }
 
-function place(pipeline: IPlaceablePipeline, placement: DefinitionPlacement, state: PlacementState): void {
+function place(
+  pipeline: IPlaceablePipeline, placement: DefinitionPlacement, state: PlacementState, bodyOf: (definition: Record<string, unknown>) => string,
+): void {
   const stack = Stack.of(pipeline);
   const definition = pipeline.renderDefinition();
   if (!Array.isArray(definition.Steps) || definition.Steps.length === 0) {
     return; // the pipeline's own validation reports a pipeline without steps
   }
-  const doc = definitionDocument(stack, definition);
   const name = Token.isUnresolved(pipeline.pipelineName) ? pipeline.node.path : pipeline.pipelineName;
-
-  let toS3: boolean;
-  if (placement._mode === 'auto') {
-    const used = inlineBytesByStack.get(stack) ?? 0;
-    toS3 = doc.inlineSize > placement._maxInlineSize || used + doc.inlineSize > STACK_INLINE_BUDGET;
-    if (!toS3) {
-      inlineBytesByStack.set(stack, used + doc.inlineSize);
-    }
-  } else {
-    toS3 = placement._mode === 's3';
-  }
-
-  if (!toS3) {
-    if (doc.inlineSize > placement._maxInlineSize) {
-      Annotations.of(pipeline).addWarningV2('cdk-sagemaker-pipelines:largeInlineDefinition',
-        `the definition of pipeline ${name} takes about ${doc.inlineSize.toLocaleString('en-US')} bytes inline in the template (DefinitionPlacement.inline()); CloudFormation rejects templates above 1 MB. Use DefinitionPlacement.auto() or DefinitionPlacement.s3() to deploy it through S3.`);
-    }
+  if (placement._mode === 's3') {
+    moveToS3(pipeline, placement, state, definitionDocument(stack, definition));
     return;
   }
 
+  // The bytes the body takes in the template: its resolved value as JSON (what the template holds).
+  const inlineSize = JSON.stringify(stack.resolve(bodyOf(definition)) ?? null).length;
+  if (placement._mode === 'auto') {
+    const used = inlineBytesByStack.get(stack) ?? 0;
+    if (inlineSize > placement._maxInlineSize || used + inlineSize > STACK_INLINE_BUDGET) {
+      moveToS3(pipeline, placement, state, definitionDocument(stack, definition));
+      return;
+    }
+    inlineBytesByStack.set(stack, used + inlineSize);
+  } else if (inlineSize > placement._maxInlineSize) {
+    Annotations.of(pipeline).addWarningV2('cdk-sagemaker-pipelines:largeInlineDefinition',
+      `the definition of pipeline ${name} takes about ${inlineSize.toLocaleString('en-US')} bytes inline in the template (DefinitionPlacement.inline()); CloudFormation rejects templates above 1 MB. Use DefinitionPlacement.auto() or DefinitionPlacement.s3() to deploy it through S3.`);
+  }
+}
+
+function moveToS3(pipeline: IPlaceablePipeline, placement: DefinitionPlacement, state: PlacementState, doc: DefinitionDocument): void {
   const bucket = placement._bucket ?? pipeline.artifactBucket;
   const prefix = `${KEY_PREFIX}/${keySegment(pipeline)}/`;
   const fileName = `definition-${doc.hash.slice(0, 32)}.json`;

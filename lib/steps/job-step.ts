@@ -28,6 +28,9 @@ export function bindJobStep(pipeline: Pipeline, resourceType: keyof typeof JOB_A
   return jobRole;
 }
 
+/** Pipeline -> the job types whose actions its role has been granted. */
+const GRANTED_JOB_TYPES = new WeakMap<Pipeline, Set<string>>();
+
 /**
  * Grants the pipeline role the actions for one job type (create, describe, stop, tag) on that job
  * type's ARNs, and nothing else: no `iam:PassRole`. Used alone by steps whose request names no
@@ -35,6 +38,16 @@ export function bindJobStep(pipeline: Pipeline, resourceType: keyof typeof JOB_A
  * @internal
  */
 export function grantJobActions(pipeline: Pipeline, resourceType: keyof typeof JOB_ACTIONS & string): void {
+  // Every job step of a pipeline asks for the same grant: skip the ARN formatting after the first.
+  let granted = GRANTED_JOB_TYPES.get(pipeline);
+  if (granted === undefined) {
+    granted = new Set();
+    GRANTED_JOB_TYPES.set(pipeline, granted);
+  }
+  if (granted.has(resourceType)) {
+    return;
+  }
+  granted.add(resourceType);
   const stack = Stack.of(pipeline);
   pipeline._grantPipelineRole(
     [...JOB_ACTIONS[resourceType], 'sagemaker:AddTags'],

@@ -104,11 +104,10 @@ function checkShape(
         ctx.add(path, `${what} must be an object (${ref}); received ${describe(value)}.`, scope.step);
         return;
       }
-      const members = Object.keys(shape.members);
       for (const [key, memberValue] of Object.entries(value)) {
         const memberRef = shape.members[key];
         if (memberRef === undefined) {
-          ctx.add(child(path, key), `Unknown member "${key}" in ${ref}.${didYouMean(key, members)} Remove it or fix its name.`, scope.step);
+          ctx.add(child(path, key), `Unknown member "${key}" in ${ref}.${didYouMean(key, Object.keys(shape.members))} Remove it or fix its name.`, scope.step);
         } else if (memberValue !== null) {
           checkShape(ctx, memberValue, memberRef, child(path, key), scope, `"${key}"`, depth + 1, [], memberConstraint(ref, key));
         }

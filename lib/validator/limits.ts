@@ -35,16 +35,21 @@ function mergeValue(table?: ValueConstraint, model?: ValueConstraint): ValueCons
   return { ...table, ...model };
 }
 
-const merged = new Map<string, MemberConstraint | undefined>();
+/** Structure -> member -> merged constraints (two levels: no key string is built per lookup). */
+const merged = new Map<string, Map<string, MemberConstraint | undefined>>();
 
 /**
  * The constraints of member `member` of structure `structure` (a SHAPES key), or undefined when it has none.
  */
 export function memberConstraint(structure: string, member: string): MemberConstraint | undefined {
-  const key = `${structure}.${member}`;
-  if (merged.has(key)) {
-    return merged.get(key);
+  let members = merged.get(structure);
+  if (members === undefined) {
+    members = new Map();
+    merged.set(structure, members);
+  } else if (members.has(member)) {
+    return members.get(member);
   }
+  const key = `${structure}.${member}`;
   const model = Object.prototype.hasOwnProperty.call(CONSTRAINTS, key) ? CONSTRAINTS[key] : undefined;
   const table = Object.prototype.hasOwnProperty.call(TABLE_LIMITS, key) ? TABLE_LIMITS[key] : undefined;
   let result: MemberConstraint | undefined = model;
@@ -56,7 +61,7 @@ export function memberConstraint(structure: string, member: string): MemberConst
       values: mergeValue(table.values, model?.values),
     };
   }
-  merged.set(key, result);
+  members.set(member, result);
   return result;
 }
 

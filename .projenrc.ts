@@ -26,7 +26,9 @@ const project = new typescript.TypeScriptProject({
   license: 'Apache-2.0',
   copyrightOwner: 'cdk-sagemaker-pipelines authors',
   peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1'],
-  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3'],
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3',
+    // The tool's tables and its live view that redraws in place (CommonJS; log-update 5+ is ESM-only).
+    'cli-table3@^0.6.5', 'log-update@^4.0.0'],
   // DESIGN decision 13: the command-line tool ships in this package. lib/cli/bin.cjs runs the compiled
   // lib/cli/main.js, or main.ts through ts-node in a clone, so `npx cdk-sagemaker-pipelines` needs no build.
   bin: { 'cdk-sagemaker-pipelines': 'lib/cli/bin.cjs' },
@@ -40,6 +42,11 @@ const project = new typescript.TypeScriptProject({
     'cdk-nag@^3.0.2',
     'typedoc@^0.28.20',
     '@types/jest@^29',
+    // Tests of the tool: SageMaker calls moto_server lacks, and Mermaid's own parser (ESM, run in a
+    // child Node process under jsdom) for the graph output.
+    'aws-sdk-client-mock@^4.1.0',
+    'mermaid@11.17.2',
+    'jsdom@^26.1.0',
   ],
   eslintOptions: {
     dirs: ['lib'],

@@ -1,5 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerCallback } from './commands/callback';
+import { registerDiff } from './commands/diff';
+import { registerExecutions } from './commands/executions';
+import { registerGraph } from './commands/graph';
+import { registerStart } from './commands/start';
 import { registerValidate } from './commands/validate';
+import { registerWatch } from './commands/watch';
 import { CliContext, CliError } from './context';
 import { DefinitionInputError } from '../definition-document';
 
@@ -11,6 +17,12 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 /** Every subcommand, in the order `--help` lists them. */
 const COMMANDS: RegisterCommand[] = [
   registerValidate,
+  registerGraph,
+  registerDiff,
+  registerStart,
+  registerWatch,
+  registerExecutions,
+  registerCallback,
 ];
 
 /**

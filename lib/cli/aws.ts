@@ -79,7 +79,7 @@ export function awsError(operation: string, subject: string, e: unknown): CliErr
     text = `no AWS credentials found for ${operation}. Set AWS_PROFILE or pass --profile (after \`aws configure\` or \`aws sso login\`), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`;
   } else if (/Region is missing/i.test(message)) {
     text = `no AWS Region for ${operation}. Pass --region (e.g. --region us-east-1), set AWS_REGION, or set a region in your profile.`;
-  } else if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || (name === 'ValidationException' && /does not exist|not found/i.test(message))) {
+  } else if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || (name === 'ValidationException' && /does not exist|not found|could not find/i.test(message))) {
     text = `${subject} was not found (${operation}: ${message}). Check the name or ARN, and the Region (--region) and account (--profile) it lives in.`;
   } else if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(name) || /not authorized to perform/i.test(message)) {
     text = `access denied for ${operation} on ${subject}: ${message} Use credentials allowed sagemaker:${operation} (--profile), or ask for that permission.`;

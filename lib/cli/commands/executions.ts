@@ -49,7 +49,8 @@ export function registerExecutions(program: Command, context: CliContext): void 
           status,
           start: summary.StartTime,
           durationSeconds: seconds(summary.StartTime, described?.LastModifiedTime),
-          failureReason: summary.PipelineExecutionFailureReason,
+          // Only a failed or stopped execution has a reason (some stand-ins send 'None' otherwise).
+          failureReason: status === 'Failed' || status === 'Stopped' ? summary.PipelineExecutionFailureReason || undefined : undefined,
         });
       }
       if (options.json) {

@@ -114,7 +114,8 @@ export function renderTable(state: ExecutionState, color: boolean): string {
   const rows = state.steps.map((s) => [
     s.name, `${s.status}${s.cacheHit ? ' (cached)' : ''}`, formatTime(s.startTime), formatDuration(s.durationSeconds), s.failureReason ?? '',
   ]);
-  const head = `${state.displayName ?? state.arn}: ${state.status} (started ${formatTime(state.startTime)}, ${formatDuration(state.durationSeconds ?? seconds(state.startTime, undefined))})`
+  // The execution id (or display name) keeps the first line within a terminal's width.
+  const head = `${state.displayName ?? state.arn.split('/').pop()}: ${state.status} (started ${formatTime(state.startTime)}, ${formatDuration(state.durationSeconds ?? seconds(state.startTime, undefined))})`
     + `${state.failureReason ? `\nfailure: ${state.failureReason}` : ''}`;
   return rows.length === 0 ? `${head}\n(no step has started yet)` : `${head}\n${table(['step', 'status', 'start', 'duration', 'failure reason'], rows, color)}`;
 }

@@ -150,7 +150,7 @@ describe('start', () => {
 
   test.each([
     [['--param', 'ProcessingInstanceCnt=2'], /--param ProcessingInstanceCnt: pipeline abalone declares no parameter 'ProcessingInstanceCnt'\. Did you mean 'ProcessingInstanceCount'\? Its parameters: ProcessingInstanceCount \(Integer, default 1\)/],
-    [['--param', 'ProcessingInstanceCount=two'], /--param ProcessingInstanceCount=two: ProcessingInstanceCount is a Integer parameter, and 'two' is not an integer/],
+    [['--param', 'ProcessingInstanceCount=two'], /--param ProcessingInstanceCount=two: ProcessingInstanceCount is an Integer parameter, and 'two' is not an integer/],
     [['--param', 'ProcessingInstanceCount=1.5'], /is not an integer/],
     [['--param', 'MseThreshold=high'], /MseThreshold is a Float parameter, and 'high' is not a number/],
     [['--param', 'ModelApprovalStatus=Maybe'], /--param ModelApprovalStatus=Maybe: ModelApprovalStatus accepts only 'Approved', 'Rejected', 'PendingManualApproval' \(its EnumValues\); received 'Maybe'/],
@@ -404,7 +404,7 @@ describe('callback', () => {
     mock.on(SendPipelineExecutionStepSuccessCommand).rejects(Object.assign(new Error('Token is expired or invalid'), { name: 'ValidationException' }));
     const { code, stderr } = await runCli(['callback', 'success', 'tok'], env);
     expect(code).toBe(2);
-    expect(stderr).toBe('error: SageMaker refused SendPipelineExecutionStepSuccess on callback token tok: Token is expired or invalid\n');
+    expect(stderr).toBe('error: SageMaker refused SendPipelineExecutionStepSuccess on callback token tok: Token is expired or invalid.\n');
   });
 });
 
@@ -483,7 +483,7 @@ describe('credentials, region, profile and errors', () => {
       expect(code).toBe(2);
       expect(requests).toBe(1);
       expect(stderr).toBe('error: access denied for DescribePipeline on pipeline \'abalone\': User: arn:aws:iam::123456789012:user/dev is not authorized to perform: sagemaker:DescribePipeline'
-        + ' Use credentials allowed sagemaker:DescribePipeline (--profile), or ask for that permission.\n');
+        + '. Use credentials allowed sagemaker:DescribePipeline (--profile), or ask for that permission.\n');
     });
   });
 });

@@ -72,7 +72,7 @@ export async function call<T>(operation: string, subject: string, send: () => Pr
 export function awsError(operation: string, subject: string, e: unknown): CliError {
   const error = e as { name?: string; message?: string; code?: string; $metadata?: { attempts?: number }; $fault?: string };
   const name = error?.name ?? '';
-  const message = (error?.message ?? String(e)).replace(/\s+/g, ' ').trim();
+  const message = (error?.message ?? String(e)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
   const attempts = error?.$metadata?.attempts;
   let text: string;
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
@@ -82,7 +82,7 @@ export function awsError(operation: string, subject: string, e: unknown): CliErr
   } else if (name === 'ResourceNotFound' || name === 'ResourceNotFoundException' || (name === 'ValidationException' && /does not exist|not found|could not find/i.test(message))) {
     text = `${subject} was not found (${operation}: ${message}). Check the name or ARN, and the Region (--region) and account (--profile) it lives in.`;
   } else if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(name) || /not authorized to perform/i.test(message)) {
-    text = `access denied for ${operation} on ${subject}: ${message} Use credentials allowed sagemaker:${operation} (--profile), or ask for that permission.`;
+    text = `access denied for ${operation} on ${subject}: ${message}. Use credentials allowed sagemaker:${operation} (--profile), or ask for that permission.`;
   } else if (/UnrecognizedClient|InvalidClientTokenId|InvalidSignature|SignatureDoesNotMatch|ExpiredToken/i.test(name)) {
     text = `AWS rejected the credentials for ${operation} (${name}: ${message}). Refresh them (\`aws sso login\`, new keys) or choose another --profile.`;
   } else if (/Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(name) || /rate exceeded/i.test(message)) {
@@ -90,9 +90,9 @@ export function awsError(operation: string, subject: string, e: unknown): CliErr
   } else if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET/.test(`${error?.code ?? ''} ${message}`)) {
     text = `cannot reach SageMaker for ${operation} (${message}). Check the network, the Region, and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_SAGEMAKER if set.`;
   } else if (name === 'ValidationException') {
-    text = `SageMaker refused ${operation} on ${subject}: ${message}`;
+    text = `SageMaker refused ${operation} on ${subject}: ${message}.`;
   } else {
-    text = `${operation} on ${subject} failed: ${name !== '' && name !== 'Error' ? `${name}: ` : ''}${message}`;
+    text = `${operation} on ${subject} failed: ${name !== '' && name !== 'Error' ? `${name}: ` : ''}${message}.`;
   }
   const cli = new CliError(text);
   if (e instanceof Error && e.stack !== undefined) {

@@ -55,7 +55,7 @@ export function checkParameters(pipeline: string, declared: DeclaredParameter[],
     const type = parameter.Type ?? 'String';
     const problem = typeProblem(type, value);
     if (problem !== undefined) {
-      throw new CliError(`--param ${name}=${value}: ${name} is a ${type} parameter, and '${value}' is ${problem}.`);
+      throw new CliError(`--param ${name}=${value}: ${name} is ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} parameter, and '${value}' is ${problem}.`);
     }
     const allowed = Array.isArray(parameter.EnumValues) ? parameter.EnumValues.map(String) : undefined;
     if (allowed !== undefined && allowed.length > 0 && !allowed.includes(value)) {

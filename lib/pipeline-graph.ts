@@ -10,6 +10,14 @@ import { collectSteps } from './validator/steps';
  */
 export type PipelineGraphEdgeKind = 'data' | 'dependsOn' | 'if' | 'else';
 
+/** Where a branch step sits: the condition step and which of its branches. */
+export interface PipelineGraphBranch {
+  /** Name of the condition step. */
+  readonly condition: string;
+  /** `if` (`IfSteps`) or `else` (`ElseSteps`). */
+  readonly branch: 'if' | 'else';
+}
+
 /** One step of a {@link PipelineGraph}. */
 export interface PipelineGraphStep {
   /** The step's `Name`. */
@@ -20,7 +28,7 @@ export interface PipelineGraphStep {
    * The condition step whose branch holds this step, and which branch.
    * @default - a top-level step
    */
-  readonly branchOf?: { readonly condition: string; readonly branch: 'if' | 'else' };
+  readonly branchOf?: PipelineGraphBranch;
   /** Whether the step has `CacheConfig.Enabled: true`. */
   readonly cached: boolean;
   /**

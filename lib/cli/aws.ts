@@ -43,9 +43,9 @@ export function sagemakerClient(context: CliContext, options: AwsOptions): SageM
   if (Number.isInteger(maxAttempts) && maxAttempts > 0) {
     config.maxAttempts = maxAttempts;
   }
-  // Keys in the tool's environment win unless a profile was asked for (the SDK's own order); the
-  // SDK reads process.env, which differs from the tool's environment when it runs in-process.
-  if (options.profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+  // Keys in the tool's environment win unless a profile was asked for (--profile or AWS_PROFILE: the
+  // SDK's own order); the SDK reads process.env, which differs from the tool's environment in tests.
+  if (config.profile === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     config.credentials = {
       accessKeyId: env.AWS_ACCESS_KEY_ID,
       secretAccessKey: env.AWS_SECRET_ACCESS_KEY,

@@ -307,6 +307,24 @@ describe('watch', () => {
     ]);
   });
 
+  test('reads every page of the step list', async () => {
+    // GIVEN
+    const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/abalone/execution/pages';
+    mock = mockClient(SageMakerClient);
+    mock.on(DescribePipelineExecutionCommand).resolves({ PipelineExecutionStatus: 'Stopped', CreationTime: new Date(), LastModifiedTime: new Date() });
+    mock.on(ListPipelineExecutionStepsCommand)
+      .resolvesOnce({ PipelineExecutionSteps: [{ StepName: 'A', StepStatus: 'Succeeded' }], NextToken: 'page2' })
+      .resolves({ PipelineExecutionSteps: [{ StepName: 'B', StepStatus: 'Stopped' }] });
+
+    // WHEN
+    const { code, stdout } = await runCli(['watch', arn, '--json'], env);
+
+    // THEN
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).Steps.map((s: { StepName: string }) => s.StepName)).toEqual(['A', 'B']);
+    expect(mock.commandCalls(ListPipelineExecutionStepsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page2']);
+  });
+
   test('on a terminal the view is a table redrawn in place', async () => {
     // GIVEN
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/abalone/execution/tty';

@@ -115,6 +115,43 @@ describe('graph command', () => {
     expect(JSON.parse(output)).toEqual([{ ok: true, diagramType: 'flowchart-v2' }]);
   }, 60_000);
 
+  test('a condition inside a branch nests its branch boxes; both pictures still parse and render', async () => {
+    // GIVEN
+    const nested = path.join(dir, 'nested.json');
+    fs.writeFileSync(nested, JSON.stringify({
+      Version: '2020-12-01',
+      Steps: [{
+        Name: 'Outer',
+        Type: 'Condition',
+        Arguments: {
+          Conditions: [],
+          IfSteps: [{
+            Name: 'Inner',
+            Type: 'Condition',
+            Arguments: {
+              Conditions: [],
+              IfSteps: [{ Name: 'Deep', Type: 'Fail', Arguments: { ErrorMessage: 'x' } }],
+              ElseSteps: [{ Name: 'Other', Type: 'Fail', Arguments: { ErrorMessage: 'y' } }],
+            },
+          }],
+          ElseSteps: [],
+        },
+      }],
+    }));
+
+    // WHEN
+    const mermaid = await runCli(['graph', nested]);
+    const dot = await runCli(['graph', nested, '--format', 'dot']);
+
+    // THEN
+    expect(mermaid.stdout).toContain('  subgraph s0_if["Outer: if"]\n    s1{"Inner<br/>(Condition)"}\n    subgraph s1_if["Inner: if"]\n      s2["Deep<br/>(Fail)"]\n    end\n');
+    const parsed = execFileSync(process.execPath, [path.join(__dirname, 'mermaid-parse.mjs')], { input: JSON.stringify([mermaid.stdout]), encoding: 'utf8' });
+    expect(JSON.parse(parsed)).toEqual([{ ok: true, diagramType: 'flowchart-v2' }]);
+    expect(dot.stdout).toMatch(/subgraph cluster_0 \{[^}]*subgraph cluster_1 \{/);
+    const rendered = spawnSync('dot', ['-Tsvg'], { input: dot.stdout, encoding: 'utf8' });
+    expect([rendered.status, rendered.stderr]).toEqual([0, '']);
+  }, 60_000);
+
   test('--format svg --out writes an SVG picture through Graphviz', async () => {
     const out = path.join(dir, 'pipeline.svg');
     const { code, stderr } = await runCli(['graph', definitionFile, '--format', 'svg', '--out', out]);

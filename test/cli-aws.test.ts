@@ -351,6 +351,25 @@ describe('watch', () => {
     expect(text).toMatch(/│ AbaloneProcess │ Succeeded │/);
   });
 
+  test('the Region of an execution ARN wins over AWS_REGION; --region over both', async () => {
+    // GIVEN
+    const arn = 'arn:aws:sagemaker:eu-west-1:123456789012:pipeline/abalone/execution/eu';
+    mock = mockClient(SageMakerClient);
+    const regions: string[] = [];
+    mock.on(DescribePipelineExecutionCommand).callsFake(async (_input, getClient) => {
+      regions.push(await ((getClient() as SageMakerClient).config.region as () => Promise<string>)());
+      return { PipelineExecutionStatus: 'Succeeded' };
+    });
+    mock.on(ListPipelineExecutionStepsCommand).resolves({ PipelineExecutionSteps: [] });
+
+    // WHEN
+    await runCli(['watch', arn, '--json'], env);
+    await runCli(['watch', arn, '--json', '--region', 'ap-south-1'], env);
+
+    // THEN
+    expect(regions).toEqual(['eu-west-1', 'ap-south-1']);
+  });
+
   test('a string that is no execution ARN is refused', async () => {
     const { code, stderr } = await runCli(['watch', PIPELINE], env);
     expect(code).toBe(2);

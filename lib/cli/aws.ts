@@ -21,13 +21,15 @@ export function withAwsOptions(command: Command): Command {
  * A SageMaker client from the standard AWS SDK chain: region from `--region`, AWS_REGION /
  * AWS_DEFAULT_REGION or the profile; credentials from the environment, `--profile` / AWS_PROFILE, SSO,
  * web identity or the instance role; the endpoint from AWS_ENDPOINT_URL_SAGEMAKER or AWS_ENDPOINT_URL
- * when set (read from the tool's environment, so that tests can point it at a local server). Requests
+ * when set (read from the tool's environment, so that tests can point it at a local server). When
+ * `resource` (a pipeline or execution name or ARN) is an ARN, its Region wins over the environment's,
+ * `--region` over both. Requests
  * use the SDK's standard retry mode (throttling and transient errors are retried with backoff).
  */
-export function sagemakerClient(context: CliContext, options: AwsOptions): SageMakerClient {
+export function sagemakerClient(context: CliContext, options: AwsOptions, resource?: string): SageMakerClient {
   const env = context.env;
   const config: SageMakerClientConfig = { retryMode: 'standard' };
-  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const region = options.region ?? regionOfArn(resource) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (region !== undefined && region !== '') {
     config.region = region;
   }
@@ -53,6 +55,11 @@ export function sagemakerClient(context: CliContext, options: AwsOptions): SageM
     };
   }
   return new SageMakerClient(config);
+}
+
+/** The Region of a SageMaker ARN (`arn:aws:sagemaker:<region>:...`), or undefined for a name. */
+export function regionOfArn(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):/.exec(text)?.[1];
 }
 
 /**

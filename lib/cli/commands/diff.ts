@@ -29,8 +29,7 @@ export function registerDiff(program: Command, context: CliContext): void {
         if (oldSource === undefined || newSource !== undefined) {
           throw new CliError('diff --deployed <pipeline> takes one source to compare with the deployed definition, e.g. diff --deployed my-pipeline cdk.out.');
         }
-        const arnRegion = /^arn:aws[a-z-]*:sagemaker:([^:]+):/.exec(options.deployed)?.[1];
-        const client = sagemakerClient(context, { ...options, region: options.region ?? arnRegion });
+        const client = sagemakerClient(context, options, options.deployed);
         after = load(oldSource);
         before = (await describeDeployed(client, options.deployed)).definition;
       } else {

@@ -3,8 +3,7 @@ import { Command } from 'commander';
 import { AwsOptions, call, sagemakerClient, withAwsOptions } from '../aws';
 import { CliContext, CliError } from '../context';
 import { formatDuration, formatTime, seconds, table } from '../format';
-
-const FINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
+import { FINAL_STATUSES } from './watch';
 
 /**
  * `executions <pipeline> [--max N] [--json]`: the pipeline's recent executions, newest first, with
@@ -21,8 +20,7 @@ export function registerExecutions(program: Command, context: CliContext): void 
       if (!Number.isInteger(max) || max < 1 || max > 100) {
         throw new CliError(`--max '${options.max}': expected a whole number from 1 to 100.`);
       }
-      const arnRegion = /^arn:aws[a-z-]*:sagemaker:([^:]+):/.exec(pipeline)?.[1];
-      const client = sagemakerClient(context, { ...options, region: options.region ?? arnRegion });
+      const client = sagemakerClient(context, options, pipeline);
       const subject = `pipeline '${pipeline}'`;
       const summaries: PipelineExecutionSummary[] = [];
       let token: string | undefined;

@@ -104,8 +104,7 @@ export function registerStart(program: Command, context: CliContext): void {
       param: string[]; displayName?: string; description?: string; wait?: boolean; json?: boolean; interval: string;
     }) => {
       const interval = parseInterval(options.interval);
-      const arnRegion = /^arn:aws[a-z-]*:sagemaker:([^:]+):/.exec(pipeline)?.[1];
-      const client = sagemakerClient(context, { ...options, region: options.region ?? arnRegion });
+      const client = sagemakerClient(context, options, pipeline);
       const { name, definition } = await describeDeployed(client, pipeline);
       const declared = (Array.isArray(definition.Parameters) ? definition.Parameters : []) as DeclaredParameter[];
       const parameters = checkParameters(name, declared, options.param);

@@ -8,7 +8,7 @@ import { CliContext, CliError } from '../context';
 import { formatDuration, formatTime, seconds, table } from '../format';
 
 /** Execution statuses after which nothing changes any more. */
-const FINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
+export const FINAL_STATUSES = ['Succeeded', 'Failed', 'Stopped'];
 
 /** One step of an execution as `watch` shows it. */
 export interface StepState {
@@ -186,7 +186,7 @@ export function registerWatch(program: Command, context: CliContext): void {
         throw new CliError(`'${arn}' is not a pipeline execution ARN (arn:aws:sagemaker:<region>:<account>:pipeline/<name>/execution/<id>). List them with: cdk-sagemaker-pipelines executions <pipeline>.`);
       }
       const interval = parseInterval(options.interval);
-      const client = sagemakerClient(context, { ...options, region: options.region ?? arn.split(':')[3] });
+      const client = sagemakerClient(context, options, arn);
       context.exitCode = await watchExecution(context, client, arn, { json: options.json, intervalSeconds: interval });
     });
 }

@@ -318,7 +318,7 @@ function stepGets(value: unknown): Array<{ step: string; property: string }> {
     }
     if (Array.isArray(v)) {
       v.forEach((x) => visit(x, depth + 1));
-    } else if (isObject(v)) {
+    } else if (isObject(v) && isPlain(v)) {
       if (typeof v.Get === 'string') {
         const match = /^Steps\.([^.[]+)\.?(.*)$/.exec(v.Get);
         if (match) {
@@ -330,6 +330,12 @@ function stepGets(value: unknown): Array<{ step: string; property: string }> {
   };
   visit(value, 0);
   return found;
+}
+
+/** Plain JSON objects only: an unresolved token object (a construct reference) is not walked into. */
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** `x` of a property path `OutputParameters['x']` (either quote), else undefined. */

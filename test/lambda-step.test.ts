@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Stack } from 'aws-cdk-lib';
+import { Annotations as CdkAnnotations, Duration, IResolvable, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -226,6 +226,8 @@ describe('LambdaStep', () => {
     // WHEN
     new LambdaStep(pipeline, 'Long', { function: newFunction(stack, 'LongFn', Duration.minutes(15)) });
     new LambdaStep(pipeline, 'Short', { function: newFunction(stack, 'ShortFn', Duration.minutes(10)) });
+    // The two steps are unconnected on purpose here.
+    CdkAnnotations.of(pipeline).acknowledgeWarning('cdk-sagemaker-pipelines:disconnectedStep', 'independent steps in this test');
 
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());

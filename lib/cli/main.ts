@@ -1,7 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerSimulate } from './commands/simulate';
 import { registerImport } from './commands/import';
+import { registerCallback } from './commands/callback';
+import { registerDiff } from './commands/diff';
+import { registerExecutions } from './commands/executions';
+import { registerGraph } from './commands/graph';
+import { registerStart } from './commands/start';
 import { registerValidate } from './commands/validate';
+import { registerWatch } from './commands/watch';
 import { CliContext, CliError } from './context';
 import { DefinitionInputError } from '../definition-document';
 
@@ -14,7 +20,13 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 const COMMANDS: RegisterCommand[] = [
   registerValidate,
   registerSimulate,
+  registerGraph,
+  registerDiff,
   registerImport,
+  registerStart,
+  registerWatch,
+  registerExecutions,
+  registerCallback,
 ];
 
 /**

@@ -157,7 +157,9 @@ describe('import: round trip', () => {
     // WHEN
     const stack = runGenerated(code, file);
     // THEN (synthesized, validated and checked with the project's validator by definitionOf)
-    expect(normalizeDefinition(definitionOf(stack))).toEqual(normalizeDefinition(c.definition));
+    // Apps generated from a template refer to that template's resources with Fn.ref placeholders (which
+    // the user replaces), so their own templates are not deployable: they stay out of cfn-lint.
+    expect(normalizeDefinition(definitionOf(stack, undefined, { lint: false }))).toEqual(normalizeDefinition(c.definition));
   });
 });
 

@@ -64,15 +64,28 @@ export interface SimulationTraceJson {
    */
   readonly failureReason?: string;
   /** Every step, in definition order (condition branches after their condition's earlier siblings). */
-  readonly steps: ReadonlyArray<{
-    readonly name: string;
-    readonly type: string;
-    readonly status: SimulatedStepStatus;
-    readonly attempts: readonly SimulatedAttempt[];
-    readonly arguments: Record<string, unknown> | null;
-    readonly properties: Record<string, unknown> | null;
-    readonly outcome?: boolean;
-  }>;
+  readonly steps: ReadonlyArray<SimulatedStepJson>;
+}
+
+/** One step of {@link SimulationTraceJson} (the `--json` output of `simulate`). */
+export interface SimulatedStepJson {
+  /** The step's name. */
+  readonly name: string;
+  /** The step's type (`Processing`, `Condition`, ...). */
+  readonly type: string;
+  /** What became of the step. */
+  readonly status: SimulatedStepStatus;
+  /** Each attempt (several when retry policies retried it). */
+  readonly attempts: readonly SimulatedAttempt[];
+  /** The step's arguments with every expression resolved; null when it did not run or they failed to resolve. */
+  readonly arguments: Record<string, unknown> | null;
+  /** The step's properties as the service would report them; null when it did not succeed. */
+  readonly properties: Record<string, unknown> | null;
+  /**
+   * A condition step's outcome.
+   * @default - not a condition step, or it did not run
+   */
+  readonly outcome?: boolean;
 }
 
 /**

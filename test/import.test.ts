@@ -167,7 +167,8 @@ describe('import: generated code', () => {
   test('a Ref placeholder followed by another kind of placeholder keeps Fn imported', () => {
     // GIVEN a Ref (rendered with Fn.ref) and then an Fn::Sub placeholder (kept as text)
     const definition = {
-      Version: '2020-12-01', Parameters: [],
+      Version: '2020-12-01',
+      Parameters: [],
       Steps: [
         { Name: 'A', Type: 'Fail', Arguments: { ErrorMessage: 'in ${Ref:Data1234}' } },
         { Name: 'B', Type: 'Fail', Arguments: { ErrorMessage: 'at ${Sub:s3://x-${AWS::Region}/y}' } },

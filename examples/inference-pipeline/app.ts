@@ -7,7 +7,7 @@ import {
   Pipeline, ProcessingInput, ProcessingOutput, ProcessingStep, RegisterModelStep, RetryPolicy, SageMakerJobExceptionType,
   StepExceptionType, TrainingInput, TrainingStep,
 } from '../../lib';
-import { acknowledger } from '../nag';
+import { acknowledgeBucketGrants, acknowledgeDataBucket, acknowledger } from '../nag';
 
 const SKLEARN_VERSION = '1.2-1';
 const XGBOOST_VERSION = '1.7-1';
@@ -112,48 +112,17 @@ export class InferencePipelineStack extends Stack {
 
 /** Why each cdk-nag AwsSolutions finding that this example keeps is acceptable (docs/ci-gates.md). */
 const REASONS = {
-  ASSET: 'read access to content-hashed CDK assets (the code of a step, the repack code): Asset.grantRead and bucket.grantRead grant the read action group of CDK (s3:GetObject*, s3:GetBucket*, s3:List*) on the asset objects',
   DATA: 'InputData is a pipeline parameter chosen per execution, so the job role may read any object under the abalone/ prefix of the data bucket',
-  JOB: 'SageMaker Pipelines names each job at run time (pipelines-<execution id>-<step>-...), so the pipeline role can only be scoped to the ARN prefix of this job type in the account and Region',
-  LOGS: 'SageMaker jobs write to the /aws/sagemaker/<JobType> log groups with one stream per job, named at run time',
-  MODEL: 'SageMaker Pipelines names each model at run time (pipelines-<execution id>-...), so the pipeline role can only be scoped to the model ARN prefix in the account and Region',
-  PACKAGES: 'model package versions are created at run time in this one model package group, so the grant is scoped to the packages of the group',
-  PREFIX: 'jobs read and write the default output locations under <pipeline name>/<execution id>/ of the artifact bucket, whose names are known only at run time',
-  RW: 'bucket.grantReadWrite grants the read/write action groups of CDK (s3:GetObject*, s3:DeleteObject*, s3:Abort*, ...) on objects of the example bucket whose names are known only at run time',
-  S1: 'example data bucket: a production app sends its server access logs to the central access-log bucket of its account (serverAccessLogsBucket), which an example cannot know',
-  STAR: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData (conditioned on the /aws/sagemaker namespaces) support no resource-level permissions',
 };
 
 /**
- * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings this example keeps on purpose;
- * `npm run synth:examples` fails on any other finding.
+ * Acknowledges, each with its reason, the cdk-nag AwsSolutions findings specific to this example (the
+ * library suppresses its own inherent ones); `npm run synth:examples` fails on any other finding.
  */
 function acknowledgeNagFindings(stack: Stack): void {
-  const acknowledge = acknowledger(stack);
-  acknowledge('Data', REASONS.S1, 'AwsSolutions-S1');
-  acknowledge('Pipeline/Role', REASONS.JOB,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:processing-job/*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:training-job/*]');
-  acknowledge('Pipeline/Role', REASONS.MODEL,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model/*]');
-  acknowledge('Pipeline/Role', REASONS.PACKAGES,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model-package/inference-pipelines/*]');
-  acknowledge('Pipeline/JobRole', REASONS.LOGS,
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*]');
-  acknowledge('Pipeline/JobRole', REASONS.STAR,
-    'AwsSolutions-IAM5[Resource::*]');
-  acknowledge('Pipeline/JobRole', REASONS.DATA,
-    'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/abalone/*]');
-  acknowledge('Pipeline/JobRole', REASONS.PREFIX,
-    'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/InferencePipeline/*]');
-  acknowledge('Pipeline/JobRole', REASONS.ASSET,
-    'AwsSolutions-IAM5[Action::s3:GetObject*]',
-    'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-    'AwsSolutions-IAM5[Action::s3:List*]',
-    'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-us-east-1/*]');
-  acknowledge('Pipeline/JobRole', REASONS.RW,
-    'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-    'AwsSolutions-IAM5[Action::s3:Abort*]');
+  const acknowledge = acknowledger(acknowledgeDataBucket(stack));
+  acknowledge('Pipeline/JobRole', REASONS.DATA, 'AwsSolutions-IAM5[Resource::<Data666C94C7.Arn>/abalone/*]');
+  acknowledgeBucketGrants(acknowledge, 'Pipeline/JobRole', 'readWrite');
 }
 
 /** Builds the example app. */

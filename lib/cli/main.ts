@@ -1,15 +1,15 @@
 import { Command, CommanderError } from 'commander';
-import { registerSimulate } from './commands/simulate';
-import { registerImport } from './commands/import';
+import { DefinitionInputError } from '../definition-document';
 import { registerCallback } from './commands/callback';
 import { registerDiff } from './commands/diff';
 import { registerExecutions } from './commands/executions';
 import { registerGraph } from './commands/graph';
+import { registerImport } from './commands/import';
+import { registerSimulate } from './commands/simulate';
 import { registerStart } from './commands/start';
 import { registerValidate } from './commands/validate';
 import { registerWatch } from './commands/watch';
 import { CliContext, CliError } from './context';
-import { DefinitionInputError } from '../definition-document';
 
 /**
  * A subcommand of the tool: adds itself to the program. Each lives in `lib/cli/commands/<name>.ts`.

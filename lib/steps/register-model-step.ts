@@ -8,8 +8,8 @@ import { InstanceType } from '../instance-type';
 import { bindModelContainer, checkContainers, checkS3UriProp, ModelContainer } from '../model';
 import { IModelPackageGroup, ModelPackageGroup } from '../model-package-group';
 import { expressionOf } from '../private/expression';
-import { grantRegisterInAnyGroup } from '../private/step-grants';
 import { bindInferenceCode } from '../private/inference-code';
+import { grantRegisterInAnyGroup } from '../private/step-grants';
 import { createPropertyTree, ModelPackageProperties } from '../properties';
 import { RetryPolicy } from '../retry-policy';
 

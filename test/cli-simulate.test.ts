@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -133,6 +134,7 @@ describe('simulate a definition file', () => {
     [['--step-output', 'Prep.rows=1'], /step Train reads s3:\/\/bucket\/config\.json with Std:JsonGet \(Path "output"\), and no contents were given for it\..*--json-get s3:\/\/bucket\/config\.json=path\.json/],
     [['--json-get', 'novalue'], /--json-get 'novalue': expected S3URI=path\.json/],
     [['--json-get', 's3://b/k=missing.json'], /--json-get: missing\.json is not a file/],
+    [['--json-get', `s3://b/k=${dir}`], /--json-get: .* is not a file/],
   ])('bad input %j exits 2 with one line naming it', async (flags, message) => {
     // WHEN
     const { code, stderr } = await runCli(['simulate', retried, ...flags as string[]]);
@@ -141,6 +143,16 @@ describe('simulate a definition file', () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(message);
+  });
+
+  test('a JSON document may come through a pipe, as the shell\'s <(...) gives it', () => {
+    // GIVEN the installed command, run by bash with a process substitution
+    const bin = path.join(__dirname, '..', 'lib', 'cli', 'bin.cjs');
+    // WHEN a pipe is given (a folder is refused: see the bad-input cases)
+    const fifo = execFileSync('bash', ['-c', `node '${bin}' simulate '${retried}' --property-file Prep.x=<(echo '{}') 2>&1; echo "exit $?"`], { encoding: 'utf8' });
+    // THEN the flag got past the file check to the step's own check
+    expect(fifo).toMatch(/step Prep: it declares no property file 'x'/);
+    expect(fifo).toMatch(/exit 2/);
   });
 
   test('a definition exported by the SageMaker Python SDK', async () => {

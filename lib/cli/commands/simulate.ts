@@ -103,7 +103,8 @@ function splitStepDot(flag: string, target: string, form: string, example: strin
 
 function readJson(flag: string, file: string, context: CliContext): unknown {
   const resolved = path.resolve(context.cwd, file);
-  if (!fs.existsSync(resolved) || !fs.statSync(resolved).isFile()) {
+  // A regular file, or a pipe such as the shell's <(echo '{...}'); never a folder.
+  if (!fs.existsSync(resolved) || fs.statSync(resolved).isDirectory()) {
     throw new CliError(`${flag}: ${file} is not a file. Pass the path of a JSON file with the document's contents.`);
   }
   try {

@@ -75,6 +75,8 @@ interface BucketGrants {
   readonly readWrite: string[];
   /** Every prefix granted, in the order of the grants (the order of the list condition). */
   readonly order: string[];
+  /** The members of `read`, `readWrite` and `order`, so that each grant checks them in constant time. */
+  readonly seen: Record<Access | 'order', Set<string>>;
   /** `s3:ListBucket` on the whole bucket, once a grant covers the whole bucket. */
   listAll?: iam.PolicyStatement;
   /** `s3:ListBucket` limited to prefixes, created at the first such grant so statements keep their order. */
@@ -131,7 +133,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
   }
   let bucket = grants.buckets.get(location.bucket);
   if (bucket === undefined) {
-    bucket = { bucket: location.bucket, read: [], readWrite: [], order: [] };
+    bucket = { bucket: location.bucket, read: [], readWrite: [], order: [], seen: { read: new Set(), readWrite: new Set(), order: new Set() } };
     grants.buckets.set(location.bucket, bucket);
   }
   if (location.keyPrefix === '' && bucket.listAll === undefined) {
@@ -148,11 +150,12 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
     bucket.listPrefixes = listPrefixes;
     principal.addToPrincipalPolicy(bucket.list);
   }
-  const prefixes = bucket[access];
-  if (!prefixes.includes(location.keyPrefix)) {
-    prefixes.push(location.keyPrefix);
+  if (!bucket.seen[access].has(location.keyPrefix)) {
+    bucket.seen[access].add(location.keyPrefix);
+    bucket[access].push(location.keyPrefix);
   }
-  if (!bucket.order.includes(location.keyPrefix)) {
+  if (!bucket.seen.order.has(location.keyPrefix)) {
+    bucket.seen.order.add(location.keyPrefix);
     bucket.order.push(location.keyPrefix);
   }
   if (grants.rendered || !Construct.isConstruct(principal)) {
@@ -180,9 +183,20 @@ function render(grants: PrincipalGrants): void {
 }
 
 /** The prefixes of `list` (in order, once each) that no other prefix of `list` already covers. */
-function uncovered(list: string[]): string[] {
+export function uncovered(list: string[]): string[] {
   const distinct = [...new Set(list)];
-  return distinct.filter((prefix) => !distinct.some((other) => other !== prefix && prefix.startsWith(other)));
+  // In sorted order, a prefix covered by another comes after it with only prefixes it covers between
+  // them, so comparing each prefix with the last one kept finds every covered prefix (n log n, not n²).
+  const covered = new Set<string>();
+  let kept: string | undefined;
+  for (const prefix of [...distinct].sort()) {
+    if (kept !== undefined && prefix.startsWith(kept)) {
+      covered.add(prefix);
+    } else {
+      kept = prefix;
+    }
+  }
+  return distinct.filter((prefix) => !covered.has(prefix));
 }
 
 function commonPrefix(prefixes: string[]): string {
@@ -275,7 +289,7 @@ function renderStatements(grants: PrincipalGrants, budget: boolean): void {
     const e = effective.get(name)!;
     const kept = new Set([...e.readWrite, ...e.read]);
     // In the order of the grants; prefixes that widening introduced come last.
-    const prefixes = [...bucket.order.filter((p) => kept.has(p)), ...[...kept].filter((p) => !bucket.order.includes(p))];
+    const prefixes = [...bucket.order.filter((p) => kept.has(p)), ...[...kept].filter((p) => !bucket.seen.order.has(p))];
     if (kept.has('') && bucket.listAll === undefined) {
       bucket.listAll = new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucketArn(scope, name)] });
       grants.principal.addToPrincipalPolicy(bucket.listAll);

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { definitionOf, newStack, stepOf } from './util';
 import {
-  ContainerImage, Join, ParameterString, Pipeline, ProcessingInput, ProcessingOutput, ProcessingS3UploadMode, ProcessingStep,
+  AutoMLInput, AutoMLStep, ClarifyCheckStep, ClarifyCheckType, ContainerImage, ContinuousParameter, Join, TuningObjectiveType, TuningStep, ParameterString, Pipeline, ProcessingInput, ProcessingOutput, ProcessingS3UploadMode, ProcessingStep,
   TrainingInput, TrainingInputMode, TrainingStep, TransformSplitType, TransformStep,
 } from '../lib';
 
@@ -241,5 +241,109 @@ describe('transform', () => {
       const { pipeline } = setup();
       expect(() => new TransformStep(pipeline, 'Score', { ...MINIMAL, splitType: value })).toThrow('Stack/Pipeline/Score: splitType must be one of');
     }), { numRuns: 30 });
+  });
+});
+
+describe('tuning', () => {
+  test('the training definition\'s channels and input mode render the parameters (SDK HyperparameterTuner over an Estimator with ParameterString input_mode)', () => {
+    // GIVEN
+    const { stack, pipeline } = setup();
+    const mode = new ParameterString('InputMode', { defaultValue: 'File' });
+
+    // WHEN
+    new TuningStep(pipeline, 'Tune', {
+      trainingJob: {
+        image: IMAGE,
+        inputMode: mode.valueAsString,
+        inputs: [TrainingInput.s3('train', 's3://example-bucket/train/', { inputMode: mode.valueAsString })],
+        metricDefinitions: [{ name: 'validation:rmse', regex: 'rmse=([0-9\\.]+)' }],
+      },
+      objective: { type: TuningObjectiveType.MINIMIZE, metricName: 'validation:rmse' },
+      hyperparameterRanges: [new ContinuousParameter('eta', { minValue: 0.1, maxValue: 0.5 })],
+    });
+
+    // THEN: SDK
+    const definition = stepOf(definitionOf(stack), 'Tune').Arguments.TrainingJobDefinition;
+    expect(definition.AlgorithmSpecification.TrainingInputMode).toEqual(get('InputMode'));
+    expect(definition.InputDataConfig[0].InputMode).toEqual(get('InputMode'));
+  });
+
+  test('a literal outside the enum is refused with the construct path', () => {
+    // GIVEN
+    const { pipeline } = setup();
+
+    // WHEN / THEN
+    expect(() => new TuningStep(pipeline, 'Tune', {
+      trainingJob: { image: IMAGE, inputs: [TrainingInput.s3('train', 's3://b/k', { recordWrapperType: 'Protobuf' })], metricDefinitions: [{ name: 'm', regex: 'm=(.*)' }] },
+      objective: { type: TuningObjectiveType.MINIMIZE, metricName: 'm' },
+      hyperparameterRanges: [new ContinuousParameter('eta', { minValue: 0.1, maxValue: 0.5 })],
+    })).toThrow("Stack/Pipeline/Tune: input 'train': recordWrapperType must be one of None, RecordIO; received 'Protobuf'.");
+  });
+});
+
+describe('AutoML', () => {
+  test('s3DataType and compressionType render the parameters', () => {
+    // GIVEN
+    const { stack, pipeline } = setup();
+    const dataType = new ParameterString('DataType', { defaultValue: 'S3Prefix', enumValues: ['S3Prefix', 'ManifestFile'] });
+    const compression = new ParameterString('Compression', { defaultValue: 'None' });
+
+    // WHEN
+    new AutoMLStep(pipeline, 'AutoML', {
+      inputs: [AutoMLInput.s3('s3://example-bucket/churn/train.csv', { s3DataType: dataType.valueAsString, compressionType: compression.valueAsString })],
+      targetAttributeName: 'churn',
+    });
+
+    // THEN
+    const input = stepOf(definitionOf(stack), 'AutoML').Arguments.InputDataConfig[0];
+    expect(input.DataSource).toEqual({ S3DataSource: { S3DataType: get('DataType'), S3Uri: 's3://example-bucket/churn/train.csv' } });
+    expect(input.CompressionType).toEqual(get('Compression'));
+  });
+
+  test('a literal outside the enum and a parameter listing one are refused', () => {
+    // GIVEN
+    const { pipeline } = setup();
+    const compression = new ParameterString('Compression', { defaultValue: 'None', enumValues: ['None', 'Zip'] });
+
+    // WHEN / THEN
+    expect(() => new AutoMLStep(pipeline, 'AutoML', { inputs: [AutoMLInput.s3('s3://b/k.csv', { s3DataType: 'Folder' })], targetAttributeName: 'churn' }))
+      .toThrow("Stack/Pipeline/AutoML: inputs[0].s3DataType must be one of S3Prefix, ManifestFile, AugmentedManifestFile; received 'Folder'.");
+    expect(() => new AutoMLStep(pipeline, 'AutoML2', { inputs: [AutoMLInput.s3('s3://b/k.csv', { compressionType: compression.valueAsString })], targetAttributeName: 'churn' }))
+      .toThrow("Stack/Pipeline/AutoML2: inputs[0].compressionType takes String parameter 'Compression' whose enumValues list 'Zip'");
+  });
+});
+
+describe('check steps', () => {
+  const BIAS = { labelValuesOrThreshold: [1], facets: [{ nameOrIndex: 'age', valueOrThreshold: 40 }] };
+
+  test('a clarify check\'s dataset distribution and compression render the parameters in the dataset input', () => {
+    // GIVEN
+    const { stack, pipeline } = setup();
+    const distribution = new ParameterString('Distribution', { defaultValue: 'FullyReplicated' });
+    const compression = new ParameterString('Compression', { defaultValue: 'None', enumValues: ['None', 'Gzip'] });
+
+    // WHEN
+    new ClarifyCheckStep(pipeline, 'DataBias', {
+      checkType: ClarifyCheckType.DATA_BIAS,
+      dataConfig: { s3DataInputPath: 's3://data-bucket/train.csv', label: 'target', s3DataDistributionType: distribution.valueAsString, s3CompressionType: compression.valueAsString },
+      biasConfig: BIAS,
+    });
+
+    // THEN
+    const dataset = stepOf(definitionOf(stack), 'DataBias').Arguments.ProcessingInputs[1].S3Input;
+    expect(dataset.S3DataDistributionType).toEqual(get('Distribution'));
+    expect(dataset.S3CompressionType).toEqual(get('Compression'));
+  });
+
+  test('a literal outside the allowed values is refused', () => {
+    // GIVEN
+    const { pipeline } = setup();
+
+    // WHEN / THEN
+    expect(() => new ClarifyCheckStep(pipeline, 'DataBias', {
+      checkType: ClarifyCheckType.DATA_BIAS,
+      dataConfig: { s3DataInputPath: 's3://data-bucket/train.csv', label: 'target', s3CompressionType: 'Zip' },
+      biasConfig: BIAS,
+    })).toThrow("Stack/Pipeline/DataBias: dataConfig.s3CompressionType must be one of None, Gzip; received 'Zip'.");
   });
 });

@@ -1,8 +1,9 @@
 import * as fc from 'fast-check';
 import { definitionOf, newStack, stepOf } from './util';
 import {
-  AutoMLInput, AutoMLStep, ClarifyCheckStep, ClarifyCheckType, ContainerImage, ContinuousParameter, Join, TuningObjectiveType, TuningStep, ParameterString, Pipeline, ProcessingInput, ProcessingOutput, ProcessingS3UploadMode, ProcessingStep,
-  TrainingInput, TrainingInputMode, TrainingStep, TransformSplitType, TransformStep,
+  AutoMLInput, AutoMLStep, ClarifyCheckStep, ClarifyCheckType, ContainerImage, ContinuousParameter, Join, ParameterString, Pipeline,
+  ProcessingInput, ProcessingOutput, ProcessingS3UploadMode, ProcessingStep, TrainingInput, TrainingInputMode, TrainingStep,
+  TransformSplitType, TransformStep, TuningObjectiveType, TuningStep,
 } from '../lib';
 
 /**

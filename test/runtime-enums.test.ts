@@ -348,3 +348,25 @@ describe('check steps', () => {
     })).toThrow("Stack/Pipeline/DataBias: dataConfig.s3CompressionType must be one of None, Gzip; received 'Zip'.");
   });
 });
+
+describe('a String parameter\'s enumValues against the allowed values', () => {
+  test('accepted exactly when every listed value is allowed (property)', () => {
+    const allowed = ['File', 'Pipe', 'FastFile'];
+    const candidates = [...allowed, 'Stream', 'file', 'Pipe ', 'Auto'];
+    fc.assert(fc.property(fc.uniqueArray(fc.constantFrom(...candidates), { minLength: 1 }), (enumValues) => {
+      // GIVEN
+      const { pipeline } = setup();
+      const mode = new ParameterString('Mode', { defaultValue: enumValues[0], enumValues });
+
+      // WHEN
+      const create = () => new TrainingStep(pipeline, 'Train', { image: IMAGE, inputMode: mode.valueAsString });
+
+      // THEN
+      if (enumValues.every((v) => allowed.includes(v))) {
+        expect(create).not.toThrow();
+      } else {
+        expect(create).toThrow(`Stack/Pipeline/Train: inputMode takes String parameter 'Mode' whose enumValues list ${enumValues.filter((v) => !allowed.includes(v)).map((v) => `'${v}'`).join(', ')}`);
+      }
+    }), { numRuns: 40 });
+  });
+});

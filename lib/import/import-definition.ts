@@ -512,6 +512,14 @@ export class Generator {
     return key === undefined ? undefined : member(this.lib(enumName), key);
   }
 
+  /**
+   * `Enum.MEMBER` for a known literal; an expression (a parameter's `Get`, a `Std:Join`) as its
+   * string token, since enum members the service evaluates at run time take those; else undefined.
+   */
+  public enumValue(enumName: string, json: Json, path: string): Code | undefined {
+    return this.enumMember(enumName, json) ?? (typeof json === 'object' && json !== null && !Array.isArray(json) && isExpression(json) ? this.str(json, path) : undefined);
+  }
+
   /** `Class.MEMBER` of an enum-like class, else `Class.of(value)`. */
   public enumLike(className: string, json: Json, path: string): Code {
     return this.enumMember(className, json) ?? call(member(this.lib(className), 'of'), this.value(json, path));

@@ -136,10 +136,10 @@ function processing(g: Generator, step: StepInfo, args: JsonObject, path: string
       inputName: lit(input.InputName),
       s3Uri: g.str(s3.S3Uri, `${p}.S3Input.S3Uri`),
       localPath: lit(s3.LocalPath),
-      s3DataType: s3.S3DataType !== 'S3Prefix' ? g.enumMember('ProcessingS3DataType', s3.S3DataType) : undefined,
-      s3InputMode: s3.S3InputMode !== 'File' ? g.enumMember('ProcessingS3InputMode', s3.S3InputMode) : undefined,
-      s3DataDistributionType: s3.S3DataDistributionType !== 'FullyReplicated' ? g.enumMember('ProcessingS3DataDistributionType', s3.S3DataDistributionType) : undefined,
-      s3CompressionType: s3.S3CompressionType !== 'None' ? g.enumMember('ProcessingS3CompressionType', s3.S3CompressionType) : undefined,
+      s3DataType: s3.S3DataType !== 'S3Prefix' ? g.enumValue('ProcessingS3DataType', s3.S3DataType, path) : undefined,
+      s3InputMode: s3.S3InputMode !== 'File' ? g.enumValue('ProcessingS3InputMode', s3.S3InputMode, path) : undefined,
+      s3DataDistributionType: s3.S3DataDistributionType !== 'FullyReplicated' ? g.enumValue('ProcessingS3DataDistributionType', s3.S3DataDistributionType, path) : undefined,
+      s3CompressionType: s3.S3CompressionType !== 'None' ? g.enumValue('ProcessingS3CompressionType', s3.S3CompressionType, path) : undefined,
     }));
   });
   const outputs: Code[] = [];
@@ -154,7 +154,7 @@ function processing(g: Generator, step: StepInfo, args: JsonObject, path: string
       outputName: lit(output.OutputName),
       localPath: lit(s3.LocalPath),
       s3Uri: s3.S3Uri === undefined ? undefined : g.str(s3.S3Uri, `${p}.S3Output.S3Uri`),
-      s3UploadMode: s3.S3UploadMode !== 'EndOfJob' ? g.enumMember('ProcessingS3UploadMode', s3.S3UploadMode) : undefined,
+      s3UploadMode: s3.S3UploadMode !== 'EndOfJob' ? g.enumValue('ProcessingS3UploadMode', s3.S3UploadMode, path) : undefined,
     }));
   });
   const after: Statement[] = [];
@@ -205,11 +205,11 @@ function trainingJob(g: Generator, args: JsonObject, path: string, hyperParamete
     }
     const options = obj({
       contentType: channel.ContentType === undefined ? undefined : g.str(channel.ContentType, `${p}.ContentType`),
-      s3DataType: s3.S3DataType !== 'S3Prefix' ? g.enumMember('TrainingS3DataType', s3.S3DataType) : undefined,
-      distribution: s3.S3DataDistributionType !== 'FullyReplicated' ? g.enumMember('TrainingS3DataDistribution', s3.S3DataDistributionType) : undefined,
-      compressionType: channel.CompressionType === undefined ? undefined : g.enumMember('TrainingCompressionType', channel.CompressionType),
-      inputMode: channel.InputMode === undefined ? undefined : g.enumMember('TrainingInputMode', channel.InputMode),
-      recordWrapperType: channel.RecordWrapperType === undefined ? undefined : g.enumMember('TrainingRecordWrapperType', channel.RecordWrapperType),
+      s3DataType: s3.S3DataType !== 'S3Prefix' ? g.enumValue('TrainingS3DataType', s3.S3DataType, path) : undefined,
+      distribution: s3.S3DataDistributionType !== 'FullyReplicated' ? g.enumValue('TrainingS3DataDistribution', s3.S3DataDistributionType, path) : undefined,
+      compressionType: channel.CompressionType === undefined ? undefined : g.enumValue('TrainingCompressionType', channel.CompressionType, path),
+      inputMode: channel.InputMode === undefined ? undefined : g.enumValue('TrainingInputMode', channel.InputMode, path),
+      recordWrapperType: channel.RecordWrapperType === undefined ? undefined : g.enumValue('TrainingRecordWrapperType', channel.RecordWrapperType, path),
       shuffle: typeof at(channel, 'ShuffleConfig', 'Seed') === 'number' ? obj({ seed: lit(at(channel, 'ShuffleConfig', 'Seed') as number) }) : undefined,
       attributeNames: stringList(g, s3.AttributeNames, `${p}.DataSource.S3DataSource.AttributeNames`),
     });
@@ -223,7 +223,7 @@ function trainingJob(g: Generator, args: JsonObject, path: string, hyperParamete
   return [
     ['image', algorithm.TrainingImage === undefined ? undefined : g.image(algorithm.TrainingImage, `${path}.AlgorithmSpecification.TrainingImage`)],
     ['algorithmName', algorithm.AlgorithmName === undefined ? undefined : g.str(algorithm.AlgorithmName, `${path}.AlgorithmSpecification.AlgorithmName`)],
-    ['inputMode', algorithm.TrainingInputMode === undefined || algorithm.TrainingInputMode === 'File' ? undefined : g.enumMember('TrainingInputMode', algorithm.TrainingInputMode)],
+    ['inputMode', algorithm.TrainingInputMode === undefined || algorithm.TrainingInputMode === 'File' ? undefined : g.enumValue('TrainingInputMode', algorithm.TrainingInputMode, path)],
     ['outputPath', at(args, 'OutputDataConfig', 'S3OutputPath') === undefined ? undefined : g.str(at(args, 'OutputDataConfig', 'S3OutputPath'), `${path}.OutputDataConfig.S3OutputPath`)],
     ['inputs', inputs.length > 0 ? arr(inputs) : undefined],
     ['hyperparameters', stringMap(g, args[hyperParametersKey], `${path}.${hyperParametersKey}`)],
@@ -302,16 +302,16 @@ function transform(g: Generator, args: JsonObject, path: string): StepMapping {
     props: [
       ['modelName', g.str(args.ModelName, `${path}.ModelName`)],
       ['inputS3Uri', g.str(s3?.S3Uri, `${path}.TransformInput.DataSource.S3DataSource.S3Uri`)],
-      ['s3DataType', s3?.S3DataType === undefined || s3.S3DataType === 'S3Prefix' ? undefined : g.enumMember('TransformS3DataType', s3.S3DataType)],
+      ['s3DataType', s3?.S3DataType === undefined || s3.S3DataType === 'S3Prefix' ? undefined : g.enumValue('TransformS3DataType', s3.S3DataType, path)],
       ['contentType', input.ContentType === undefined ? undefined : g.str(input.ContentType, `${path}.TransformInput.ContentType`)],
-      ['splitType', input.SplitType === undefined ? undefined : g.enumMember('TransformSplitType', input.SplitType)],
-      ['compressionType', input.CompressionType === undefined ? undefined : g.enumMember('TransformCompressionType', input.CompressionType)],
+      ['splitType', input.SplitType === undefined ? undefined : g.enumValue('TransformSplitType', input.SplitType, path)],
+      ['compressionType', input.CompressionType === undefined ? undefined : g.enumValue('TransformCompressionType', input.CompressionType, path)],
       ['outputPath', output.S3OutputPath === undefined ? undefined : g.str(output.S3OutputPath, `${path}.TransformOutput.S3OutputPath`)],
       ['accept', output.Accept === undefined ? undefined : g.str(output.Accept, `${path}.TransformOutput.Accept`)],
-      ['assembleWith', output.AssembleWith === undefined ? undefined : g.enumMember('TransformAssemblyType', output.AssembleWith)],
+      ['assembleWith', output.AssembleWith === undefined ? undefined : g.enumValue('TransformAssemblyType', output.AssembleWith, path)],
       ['instanceType', resources.InstanceType === undefined ? undefined : g.instanceType(resources.InstanceType, `${path}.TransformResources.InstanceType`)],
       ['instanceCount', resources.InstanceCount === 1 ? undefined : num(g, resources.InstanceCount, `${path}.TransformResources.InstanceCount`)],
-      ['batchStrategy', args.BatchStrategy === undefined ? undefined : g.enumMember('TransformBatchStrategy', args.BatchStrategy)],
+      ['batchStrategy', args.BatchStrategy === undefined ? undefined : g.enumValue('TransformBatchStrategy', args.BatchStrategy, path)],
       ['maxPayloadInMB', num(g, args.MaxPayloadInMB, `${path}.MaxPayloadInMB`)],
       ['maxConcurrentTransforms', num(g, args.MaxConcurrentTransforms, `${path}.MaxConcurrentTransforms`)],
       ['environment', stringMap(g, args.Environment, `${path}.Environment`)],
@@ -637,9 +637,9 @@ function autoML(g: Generator, args: JsonObject, path: string): StepMapping {
       ['inputs', arr(inputs.map((input, i) => {
         const p = `${path}.InputDataConfig[${i}]`;
         const options = obj({
-          s3DataType: at(input, 'DataSource', 'S3DataSource', 'S3DataType') === 'S3Prefix' ? undefined : g.enumMember('AutoMLS3DataType', at(input, 'DataSource', 'S3DataSource', 'S3DataType')),
+          s3DataType: at(input, 'DataSource', 'S3DataSource', 'S3DataType') === 'S3Prefix' ? undefined : g.enumValue('AutoMLS3DataType', at(input, 'DataSource', 'S3DataSource', 'S3DataType'), path),
           contentType: input?.ContentType === undefined ? undefined : g.str(input.ContentType, `${p}.ContentType`),
-          compressionType: input?.CompressionType === undefined ? undefined : g.enumMember('AutoMLCompressionType', input.CompressionType),
+          compressionType: input?.CompressionType === undefined ? undefined : g.enumValue('AutoMLCompressionType', input.CompressionType, path),
           channelType: input?.ChannelType === undefined ? undefined : g.enumMember('AutoMLChannelType', input.ChannelType),
         });
         return call(member(g.lib('AutoMLInput'), 's3'), g.str(at(input, 'DataSource', 'S3DataSource', 'S3Uri'), `${p}.DataSource.S3DataSource.S3Uri`),

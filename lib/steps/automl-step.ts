@@ -7,6 +7,7 @@ import { bindJobStep, checkInteger, checkS3Uri, renderTags } from './job-step';
 import { ModelStep, ModelStepProps } from './model-step';
 import { JobStepProps, Step } from './step';
 import { ContainerImage } from '../container-image';
+import { checkRuntimeEnum } from '../private/enum-value';
 import { expressionOf, refusePropertyProblem } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
 import { noteLibraryS3Grant } from '../private/nag';
@@ -119,9 +120,11 @@ export enum AutoMLChannelType {
 export interface AutoMLInputOptions {
   /**
    * How the S3 location is interpreted.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default AutoMLS3DataType.S3_PREFIX
    */
-  readonly s3DataType?: AutoMLS3DataType;
+  readonly s3DataType?: AutoMLS3DataType | string;
   /**
    * MIME type of the data (`ContentType`): `text/csv;header=present` or `x-application/vnd.amazon+parquet`.
    * Training and validation inputs must have the same content type.
@@ -130,9 +133,11 @@ export interface AutoMLInputOptions {
   readonly contentType?: string;
   /**
    * Compression of the data.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none set: the service treats the data as uncompressed
    */
-  readonly compressionType?: AutoMLCompressionType;
+  readonly compressionType?: AutoMLCompressionType | string;
   /**
    * What the data is used for.
    * @default - none set: the service treats it as training data
@@ -450,6 +455,10 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
 
     // IAM: bind, then grant the job role what its inputs and outputs need
     this.role = bindJobStep(this.pipeline, 'automl-job', props.role);
+    props.inputs.forEach((input, i) => {
+      checkRuntimeEnum(this.node.path, `inputs[${i}].s3DataType`, input.options.s3DataType, AutoMLS3DataType);
+      checkRuntimeEnum(this.node.path, `inputs[${i}].compressionType`, input.options.compressionType, AutoMLCompressionType);
+    });
     for (const input of props.inputs) {
       grantS3Uri(this.role, stack, input.s3Uri, 'read');
     }

@@ -8,6 +8,7 @@ import { bindLocation, BoundCheckJob, CheckFlags, CheckStepProps, pythonJson } f
 import { ContainerImage } from '../container-image';
 import { S3Access, S3Location, stageText } from '../inputs';
 import { InstanceType } from '../instance-type';
+import { checkRuntimeEnum } from '../private/enum-value';
 import { refusePropertyProblem } from '../private/expression';
 import { containsTokens } from '../private/renderer';
 import { createFixedPropertyTree } from '../properties';
@@ -85,15 +86,19 @@ export interface ClarifyDataConfig {
    */
   readonly datasetType?: ClarifyDatasetType;
   /**
-   * How the dataset is spread over instances (`S3DataDistributionType`).
+   * How the dataset is spread over instances (`S3DataDistributionType`): `'FullyReplicated'` or `'ShardedByS3Key'`.
+   * A literal, or an expression the service evaluates at run time such as a String parameter's
+   * `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default 'FullyReplicated'
    */
-  readonly s3DataDistributionType?: 'FullyReplicated' | 'ShardedByS3Key';
+  readonly s3DataDistributionType?: string;
   /**
-   * Compression of the dataset (`S3CompressionType`).
+   * Compression of the dataset (`S3CompressionType`): `'None'` or `'Gzip'`.
+   * A literal, or an expression the service evaluates at run time such as a String parameter's
+   * `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default 'None'
    */
-  readonly s3CompressionType?: 'None' | 'Gzip';
+  readonly s3CompressionType?: string;
 }
 
 /** A sensitive attribute of a bias check (`facet`). */
@@ -329,6 +334,8 @@ export class ClarifyCheckStep extends Step {
     const prefix = S3Location.fromAsset(path.dirname(file)).bind(this, { grantee: this.role, access: S3Access.READ }).s3Uri;
     this.configUri = prefix;
     this.analysisConfigS3Uri = `${prefix}${prefix.endsWith('/') ? '' : '/'}analysis_config.json`;
+    checkRuntimeEnum(this.node.path, 'dataConfig.s3DataDistributionType', props.dataConfig.s3DataDistributionType, ['FullyReplicated', 'ShardedByS3Key']);
+    checkRuntimeEnum(this.node.path, 'dataConfig.s3CompressionType', props.dataConfig.s3CompressionType, ['None', 'Gzip']);
     this.dataUri = bindLocation(this, 'dataConfig.s3DataInputPath', props.dataConfig.s3DataInputPath, S3Access.READ);
     this.outputUri = props.dataConfig.s3OutputPath === undefined
       ? this.pipeline.defaultOutputUri(this.stepName, ['clarify-check'], this.role)

@@ -13,6 +13,7 @@ import { ContainerImage } from '../container-image';
 import { PropertyFile } from '../expressions';
 import { S3Access, S3AssetLocationOptions, S3Location, stageText } from '../inputs';
 import { InstanceType } from '../instance-type';
+import { checkRuntimeEnum } from '../private/enum-value';
 import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
 import { Processor, ProcessorConfig, PySparkProcessorProps, SparkJarProcessorProps } from '../processors';
@@ -84,21 +85,29 @@ export interface ProcessingInput {
   /** Where the container finds the data (`S3Input.LocalPath`), under `/opt/ml/processing/`. */
   readonly localPath: string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3DataType.S3_PREFIX
    */
-  readonly s3DataType?: ProcessingS3DataType;
+  readonly s3DataType?: ProcessingS3DataType | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3InputMode.FILE
    */
-  readonly s3InputMode?: ProcessingS3InputMode;
+  readonly s3InputMode?: ProcessingS3InputMode | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3DataDistributionType.FULLY_REPLICATED
    */
-  readonly s3DataDistributionType?: ProcessingS3DataDistributionType;
+  readonly s3DataDistributionType?: ProcessingS3DataDistributionType | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3CompressionType.NONE
    */
-  readonly s3CompressionType?: ProcessingS3CompressionType;
+  readonly s3CompressionType?: ProcessingS3CompressionType | string;
 }
 
 /**
@@ -111,21 +120,29 @@ export interface ProcessingInputOptions {
    */
   readonly localPath?: string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3DataType.S3_PREFIX
    */
-  readonly s3DataType?: ProcessingS3DataType;
+  readonly s3DataType?: ProcessingS3DataType | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3InputMode.FILE
    */
-  readonly s3InputMode?: ProcessingS3InputMode;
+  readonly s3InputMode?: ProcessingS3InputMode | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3DataDistributionType.FULLY_REPLICATED
    */
-  readonly s3DataDistributionType?: ProcessingS3DataDistributionType;
+  readonly s3DataDistributionType?: ProcessingS3DataDistributionType | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3CompressionType.NONE
    */
-  readonly s3CompressionType?: ProcessingS3CompressionType;
+  readonly s3CompressionType?: ProcessingS3CompressionType | string;
 }
 
 /** Factories of {@link ProcessingInput}s. */
@@ -183,9 +200,11 @@ export interface ProcessingOutput {
    */
   readonly s3Uri?: string | S3Location;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3UploadMode.END_OF_JOB
    */
-  readonly s3UploadMode?: ProcessingS3UploadMode;
+  readonly s3UploadMode?: ProcessingS3UploadMode | string;
 }
 
 /**
@@ -198,9 +217,11 @@ export interface ProcessingOutputOptions {
    */
   readonly localPath?: string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default ProcessingS3UploadMode.END_OF_JOB
    */
-  readonly s3UploadMode?: ProcessingS3UploadMode;
+  readonly s3UploadMode?: ProcessingS3UploadMode | string;
 }
 
 /** Factories of {@link ProcessingOutput}s. */
@@ -534,11 +555,16 @@ export class ProcessingStep extends Step {
     const outputs = [...(props.outputs ?? []), ...(processor?.outputs ?? [])];
     checkUnique(this, 'outputName', outputs.map((o) => o.outputName));
     for (const input of inputs) {
+      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataType`, input.s3DataType, ProcessingS3DataType);
+      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3InputMode`, input.s3InputMode, ProcessingS3InputMode);
+      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataDistributionType`, input.s3DataDistributionType, ProcessingS3DataDistributionType);
+      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3CompressionType`, input.s3CompressionType, ProcessingS3CompressionType);
       requireLiteral(this, `input ${input.inputName} localPath`, input.localPath);
       checkLocalPath(this, `input ${input.inputName}`, input.localPath);
       this.inputs.push({ input, s3Uri: bindLocation(this, input.s3Uri, S3Access.READ) });
     }
     for (const output of outputs) {
+      checkRuntimeEnum(this.node.path, `output ${output.outputName} s3UploadMode`, output.s3UploadMode, ProcessingS3UploadMode);
       requireLiteral(this, `output ${output.outputName} localPath`, output.localPath);
       checkLocalPath(this, `output ${output.outputName}`, output.localPath);
       const s3Uri = output.s3Uri === undefined

@@ -8,6 +8,7 @@ import type { Step } from './step';
 import { ContainerImage } from '../container-image';
 import { S3Access, S3Location } from '../inputs';
 import { InstanceType } from '../instance-type';
+import { checkRuntimeEnum } from '../private/enum-value';
 import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
 import { grantS3Uri } from '../private/s3-grants';
@@ -74,27 +75,37 @@ export interface TrainingInputOptions {
    */
   readonly contentType?: string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default TrainingS3DataType.S3_PREFIX
    */
-  readonly s3DataType?: TrainingS3DataType;
+  readonly s3DataType?: TrainingS3DataType | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default TrainingS3DataDistribution.FULLY_REPLICATED
    */
-  readonly distribution?: TrainingS3DataDistribution;
+  readonly distribution?: TrainingS3DataDistribution | string;
   /**
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none
    */
-  readonly compressionType?: TrainingCompressionType;
+  readonly compressionType?: TrainingCompressionType | string;
   /**
    * Input mode of this channel, overriding the job's.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - the job's input mode
    */
-  readonly inputMode?: TrainingInputMode;
+  readonly inputMode?: TrainingInputMode | string;
   /**
    * Whether SageMaker wraps each record in a RecordIO header (`RecordWrapperType`).
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none (the service treats the data as not wrapped)
    */
-  readonly recordWrapperType?: TrainingRecordWrapperType;
+  readonly recordWrapperType?: TrainingRecordWrapperType | string;
   /**
    * Shuffle the objects of an `S3Prefix` channel, or the lines of a manifest, before each epoch (`ShuffleConfig`).
    * @default - no shuffling
@@ -137,7 +148,9 @@ export class TrainingInput {
     }
     const attributes = options.attributeNames;
     if (attributes !== undefined) {
-      if ((options.s3DataType ?? TrainingS3DataType.S3_PREFIX) !== TrainingS3DataType.AUGMENTED_MANIFEST_FILE) {
+      const dataType = options.s3DataType ?? TrainingS3DataType.S3_PREFIX;
+      // A data type chosen at run time (a parameter) is checked by the service.
+      if (!Token.isUnresolved(dataType) && dataType !== TrainingS3DataType.AUGMENTED_MANIFEST_FILE) {
         throw new Error(`TrainingInput '${channelName}': attributeNames apply only to augmented manifest files; received s3DataType ${options.s3DataType ?? TrainingS3DataType.S3_PREFIX}. Set s3DataType: TrainingS3DataType.AUGMENTED_MANIFEST_FILE or remove attributeNames.`);
       }
       if (attributes.length < 1 || attributes.length > 16) {
@@ -156,6 +169,13 @@ export class TrainingInput {
    * The channel's URI for the step that reads it, granting `role` read access there.
    */
   public _bind(step: Construct, role: iam.IRole): string {
+    const o = this.options;
+    const where = `${step.node.path}: input '${this.channelName}'`;
+    checkRuntimeEnum(where, 's3DataType', o.s3DataType, TrainingS3DataType);
+    checkRuntimeEnum(where, 'distribution', o.distribution, TrainingS3DataDistribution);
+    checkRuntimeEnum(where, 'compressionType', o.compressionType, TrainingCompressionType);
+    checkRuntimeEnum(where, 'inputMode', o.inputMode, TrainingInputMode);
+    checkRuntimeEnum(where, 'recordWrapperType', o.recordWrapperType, TrainingRecordWrapperType);
     if (this.s3Uri instanceof S3Location) {
       return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
     }
@@ -246,9 +266,11 @@ export interface TrainingJobOptions {
   readonly hyperparameters?: Record<string, string | number | boolean>;
   /**
    * Input mode of the job's channels (`AlgorithmSpecification.TrainingInputMode`).
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default TrainingInputMode.FILE
    */
-  readonly inputMode?: TrainingInputMode;
+  readonly inputMode?: TrainingInputMode | string;
   /**
    * Instance type. Accepts a String parameter through `InstanceType.of`.
    * @default InstanceType.M5_XLARGE
@@ -485,6 +507,7 @@ export class TrainingJobConfig {
     o.volumeKmsKey?.grantEncryptDecrypt(role);
 
     // inputs and outputs
+    checkRuntimeEnum(where, `${p}inputMode`, o.inputMode, TrainingInputMode);
     const inputs = o.inputs ?? [];
     if (inputs.length > 20) {
       throw new Error(`${where}: a training job takes at most 20 channels; received ${inputs.length}.`);

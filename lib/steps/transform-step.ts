@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkInteger, grantJobActions } from './job-step';
 import { JobStepProps, Step } from './step';
 import { InstanceType } from '../instance-type';
+import { checkRuntimeEnum } from '../private/enum-value';
 import { refusePropertyProblem } from '../private/expression';
 import { createPropertyTree, TransformJobProperties } from '../properties';
 
@@ -123,9 +124,11 @@ export interface TransformStepProps extends JobStepProps {
   readonly inputS3Uri: string;
   /**
    * How `inputS3Uri` is interpreted.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default TransformS3DataType.S3_PREFIX
    */
-  readonly s3DataType?: TransformS3DataType;
+  readonly s3DataType?: TransformS3DataType | string;
   /**
    * MIME type of the input data (`TransformInput.ContentType`), at most 256 characters, for example `text/csv`.
    * @default - none: the model container decides
@@ -133,14 +136,18 @@ export interface TransformStepProps extends JobStepProps {
   readonly contentType?: string;
   /**
    * How input files are split into records.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none set: the service treats each file as one record (`None`)
    */
-  readonly splitType?: TransformSplitType;
+  readonly splitType?: TransformSplitType | string;
   /**
    * Compression of the input data.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none set: the service treats the data as uncompressed (`None`)
    */
-  readonly compressionType?: TransformCompressionType;
+  readonly compressionType?: TransformCompressionType | string;
   /**
    * Where the results go (`TransformOutput.S3OutputPath`): an `s3://` URI, a parameter, a step
    * property, or a concatenation. Include `ExecutionVariable.PIPELINE_EXECUTION_ID` to keep the
@@ -157,9 +164,11 @@ export interface TransformStepProps extends JobStepProps {
   readonly accept?: string;
   /**
    * How the results of one input file are assembled.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none set: the service concatenates results as they are (`None`)
    */
-  readonly assembleWith?: TransformAssemblyType;
+  readonly assembleWith?: TransformAssemblyType | string;
   /**
    * KMS key that encrypts the results in S3 (`TransformOutput.KmsKeyId`, the key ARN). Nothing is
    * granted: the model's execution role needs `kms:Encrypt` and `kms:GenerateDataKey*` on it.
@@ -184,9 +193,11 @@ export interface TransformStepProps extends JobStepProps {
   readonly volumeKmsKey?: kms.IKey;
   /**
    * How many records go into one request to the model.
+   * A member of the enum, or an expression the service evaluates at run time such as a String
+   * parameter's `valueAsString` (whose `enumValues`, if any, must be allowed values).
    * @default - none set: the service default (the algorithm's execution parameters, else `MultiRecord`)
    */
-  readonly batchStrategy?: TransformBatchStrategy;
+  readonly batchStrategy?: TransformBatchStrategy | string;
   /**
    * Maximum size of one request's payload in MB (`MaxPayloadInMB`), 0-100; 0 streams arbitrarily
    * large payloads with HTTP chunked encoding (not supported by the built-in algorithms). With
@@ -249,11 +260,11 @@ export class TransformStep extends Step {
       checkS3Uri(this, 'outputPath', props.outputPath);
     }
     this.outputPath = props.outputPath ?? this.pipeline.defaultOutputUri(this.stepName, [], this.pipeline.defaultJobRole);
-    checkEnum(this, 's3DataType', props.s3DataType, TransformS3DataType);
-    checkEnum(this, 'splitType', props.splitType, TransformSplitType);
-    checkEnum(this, 'compressionType', props.compressionType, TransformCompressionType);
-    checkEnum(this, 'assembleWith', props.assembleWith, TransformAssemblyType);
-    checkEnum(this, 'batchStrategy', props.batchStrategy, TransformBatchStrategy);
+    checkRuntimeEnum(this.node.path, 's3DataType', props.s3DataType, TransformS3DataType);
+    checkRuntimeEnum(this.node.path, 'splitType', props.splitType, TransformSplitType);
+    checkRuntimeEnum(this.node.path, 'compressionType', props.compressionType, TransformCompressionType);
+    checkRuntimeEnum(this.node.path, 'assembleWith', props.assembleWith, TransformAssemblyType);
+    checkRuntimeEnum(this.node.path, 'batchStrategy', props.batchStrategy, TransformBatchStrategy);
     checkMimeType(this, 'contentType', props.contentType);
     checkMimeType(this, 'accept', props.accept);
     checkAtLeast(this, 'instanceCount', props.instanceCount, 1);

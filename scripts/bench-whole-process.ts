@@ -96,6 +96,8 @@ function appCommandFor(file: string): string {
 
 /** Section 2. Returns whether the targets were met. */
 export function wholeProcessSection(): boolean {
+  // cdk.out is missing in a fresh clone (nothing synthesized yet), e.g. for `npm run bench -- --whole-process-only`.
+  fs.mkdirSync(path.join(ROOT, 'cdk.out'), { recursive: true });
   const work = fs.mkdtempSync(path.join(ROOT, 'cdk.out', 'bench-'));
   try {
     // Inside the repository (cdk.out is ignored), so that the app resolves aws-cdk-lib as the default app does.

@@ -4,7 +4,8 @@
  * Generator.correct), so mappers cover the common members and stay readable. Not exported.
  */
 import { arr, call, Code, id, isEmptyObject, lit, member, obj, Statement } from './code';
-import type { Generator, StepInfo } from './import-definition';
+import type { Generator } from './generator';
+import type { StepInfo } from './import-definition';
 
 type JsonObject = Record<string, unknown>;
 type Props = Array<[string, Code | undefined]>;

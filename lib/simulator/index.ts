@@ -4,4 +4,4 @@ export type { SimulationSource } from './source';
 export type { ConditionEvaluation } from './conditions';
 export type { SimulatedAttempt } from './retry';
 export * from './trace';
-export { simulate } from './simulator';
+export { simulate } from './simulate';

@@ -236,7 +236,7 @@ class SparkProcessor extends Processor {
     const outputs: ProcessingOutput[] = [];
     if (props.sparkEventLogsS3Uri !== undefined) {
       command.push('--local-spark-event-logs-dir', SPARK_EVENTS_DIR);
-      outputs.push({ outputName: 'spark-events', localPath: SPARK_EVENTS_DIR, s3Uri: props.sparkEventLogsS3Uri, s3UploadMode: 'Continuous' as ProcessingOutput['s3UploadMode'] });
+      outputs.push({ outputName: 'spark-events', localPath: SPARK_EVENTS_DIR, s3Uri: props.sparkEventLogsS3Uri, s3UploadMode: 'Continuous' });
     }
     if (props.configuration !== undefined) {
       const file = stageText('configuration.json', JSON.stringify(props.configuration.map(renderConfiguration)));

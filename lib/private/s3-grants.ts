@@ -2,7 +2,7 @@ import { Annotations, AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { expressionOf } from './expression';
-import { noteLibraryS3Grant } from './nag';
+import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
 import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
@@ -115,7 +115,8 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
     return false;
   }
   const principal = grantee.grantPrincipal;
-  noteLibraryS3Grant(grantee, objectsArn(scope, location.bucket, location.keyPrefix));
+  // The principal is the library's from its first grant; its object ARNs are noted as they are rendered.
+  noteLibraryPrincipal(grantee);
   let grants = GRANTS.get(principal);
   if (grants === undefined) {
     grants = { principal, scope, objects: new Map(), buckets: new Map(), rendered: false };

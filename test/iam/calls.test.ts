@@ -698,42 +698,25 @@ describe('run-time calls of triggers and the callback handler', () => {
   const START = { action: 'sagemaker:StartPipelineExecution', resource: sm('pipeline/dailyretrain') };
   const START_OTHER = { action: 'sagemaker:StartPipelineExecution', resource: sm('pipeline/another') };
 
-  test('PipelineTarget: the EventBridge role starts this pipeline (ARN in lower case) and no other (regression: issue 10 defect 1)', () => {
+  test.each([
+    ['PipelineTarget: the EventBridge role', 'events.amazonaws.com',
+      (stack: Stack, pipeline: Pipeline) => new events.Rule(stack, 'OnUpload', { eventPattern: { source: ['aws.s3'] }, targets: [new PipelineTarget(pipeline)] })],
+    ['PipelineScheduleTarget: the EventBridge Scheduler role', 'scheduler.amazonaws.com',
+      (stack: Stack, pipeline: Pipeline) => new scheduler.Schedule(stack, 'Nightly', {
+        schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), target: new PipelineScheduleTarget(pipeline),
+      })],
+    ['aws_scheduler_targets.SageMakerStartPipelineExecution(pipeline): the scheduler role', 'scheduler.amazonaws.com',
+      (stack: Stack, pipeline: Pipeline) => new scheduler.Schedule(stack, 'Nightly', {
+        schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), target: new schedulerTargets.SageMakerStartPipelineExecution(pipeline),
+      })],
+  ])('%s starts this pipeline (ARN in lower case) and no other (regression: issue 10 defect 1)', (_trigger, service, addTrigger) => {
     // GIVEN
     const { stack, pipeline } = mixedCasePipeline();
-    new events.Rule(stack, 'OnUpload', { eventPattern: { source: ['aws.s3'] }, targets: [new PipelineTarget(pipeline)] });
+    addTrigger(stack, pipeline);
 
     // WHEN
     const deployed = new Deployed(stack);
-    const [role] = deployed.rolesTrusting('events.amazonaws.com');
-
-    // THEN
-    expectAllowed(deployed.policies(role), [START]);
-    expectDenied(deployed.policies(role), [START_OTHER]);
-  });
-
-  test('PipelineScheduleTarget: the EventBridge Scheduler role starts this pipeline (ARN in lower case) and no other (regression: issue 10 defect 1)', () => {
-    // GIVEN
-    const { stack, pipeline } = mixedCasePipeline();
-    new scheduler.Schedule(stack, 'Nightly', { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), target: new PipelineScheduleTarget(pipeline) });
-
-    // WHEN
-    const deployed = new Deployed(stack);
-    const [role] = deployed.rolesTrusting('scheduler.amazonaws.com');
-
-    // THEN
-    expectAllowed(deployed.policies(role), [START]);
-    expectDenied(deployed.policies(role), [START_OTHER]);
-  });
-
-  test('aws_scheduler_targets.SageMakerStartPipelineExecution(pipeline): the scheduler role starts this pipeline (ARN in lower case) (regression: issue 10 defect 1)', () => {
-    // GIVEN
-    const { stack, pipeline } = mixedCasePipeline();
-    new scheduler.Schedule(stack, 'Nightly', { schedule: scheduler.ScheduleExpression.rate(Duration.days(1)), target: new schedulerTargets.SageMakerStartPipelineExecution(pipeline) });
-
-    // WHEN
-    const deployed = new Deployed(stack);
-    const [role] = deployed.rolesTrusting('scheduler.amazonaws.com');
+    const [role] = deployed.rolesTrusting(service);
 
     // THEN
     expectAllowed(deployed.policies(role), [START]);

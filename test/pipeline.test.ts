@@ -514,6 +514,38 @@ describe('ecosystem', () => {
     });
   });
 
+  test('a pipeline in one stack reads a bucket and a role of another through exports', () => {
+    // GIVEN
+    const { app } = newStack();
+    const env = { account: '123456789012', region: 'us-east-1' };
+    const data = new Stack(app, 'Data', { env });
+    const bucket = new s3.Bucket(data, 'Bucket');
+    const jobRole = new iam.Role(data, 'JobRole', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const ml = new Stack(app, 'Ml', { env });
+    const pipeline = new Pipeline(ml, 'Pipeline', { pipelineName: 'cross-stack' });
+
+    // WHEN
+    const step = prep(pipeline, 'Prep', {
+      role: jobRole,
+      outputs: [{ outputName: 'train', localPath: '/opt/ml/processing/train', s3Uri: `s3://${bucket.bucketName}/train` }],
+    });
+    train(pipeline, 'Train', step.properties.ProcessingOutputConfig.Outputs.train.S3Output.S3Uri, { role: jobRole });
+
+    // THEN
+    const definition = definitionOf(ml);
+    const imported = (name: string) => `\${CFN:{'Fn::ImportValue':'${name}'}}`;
+    const exports = Object.values(Template.fromStack(data).toJSON().Outputs as Record<string, any>).map((o) => o.Export.Name);
+    const bucketExport = exports.find((e: string) => e.includes('Bucket'));
+    const roleExport = exports.find((e: string) => e.includes('JobRole'));
+    expect(bucketExport).toBeDefined();
+    expect(roleExport).toBeDefined();
+    expect(stepOf(definition, 'Prep').Arguments.ProcessingOutputConfig.Outputs[0].S3Output.S3Uri).toBe(`s3://${imported(bucketExport!)}/train`);
+    expect(stepOf(definition, 'Prep').Arguments.RoleArn).toBe(imported(roleExport!));
+    expect(stepOf(definition, 'Train').Arguments.RoleArn).toBe(imported(roleExport!));
+    // The definition holds no reference to the other stack's resources but through imports.
+    expect(JSON.stringify(Template.fromStack(ml).toJSON())).not.toMatch(/"Ref":"Bucket|"Fn::GetAtt":\["JobRole/);
+  });
+
   test('grantStartPipelineExecution on a Lambda function', () => {
     // GIVEN
     const { stack } = newStack();

@@ -41,34 +41,36 @@ export function renderDefinitionBody(stack: Stack, definition: Record<string, un
 
 /**
  * The token behind {@link renderDefinitionBody}. The JSON text around its tokens is written once, so
- * the definition must not change after it is rendered. A synth resolves it several times: while
- * preparing (to find cross-stack references, which may then be replaced), for the template, and for
- * the tree metadata. The preparing resolution always runs anew (it records the references), and the
- * first resolution after it is reused by the later ones, which would compute the same value.
+ * the definition must not change after it is rendered. A synth resolves it several times: when the
+ * placement measures it, while preparing (to find cross-stack references, which may then be
+ * replaced), for the template, and for the tree metadata. Each resolution resolves the token values
+ * the body holds (so the preparing one records every reference), and reuses the last assembled value
+ * when they all resolve as they did for it; a replaced reference or an overridden logical ID makes it
+ * assemble anew.
  */
 class DefinitionBody implements IResolvable {
   public readonly creationStack: string[] = [];
   private plan?: Plan | typeof NOT_HANDLED;
-  /** The last resolution outside the preparing phase, with the token values it was made from. */
+  /** The last assembled value, with the token values it was made from. */
   private resolved?: { value: unknown; inputs: unknown[]; resolvedInputs: string };
 
   constructor(private readonly stack: Stack, private readonly definition: Record<string, unknown>) {}
 
   public resolve(context: IResolveContext): unknown {
-    const plan = context.preparing ? NOT_HANDLED : this._plan();
+    const plan = this._plan();
     if (plan === NOT_HANDLED) {
-      this.resolved = undefined;
       return stringifyDefinition(this.stack, this.definition, context, this);
     }
-    // Reuse the last value if every CloudFormation value in the definition still resolves the same
-    // (a logical ID can be overridden between two resolutions).
+    // Reuse the last value if every CloudFormation value in the definition still resolves the same.
     if (this.resolved !== undefined && resolvedInputs(this.resolved.inputs, context) === this.resolved.resolvedInputs) {
       return copyOfBody(this.resolved.value);
     }
     const inputs: unknown[] = [];
+    const values: unknown[] = [];
     try {
-      const value = assemble(plan, context, inputs);
-      this.resolved = { value, inputs, resolvedInputs: resolvedInputs(inputs, context) };
+      const value = assemble(plan, context, inputs, values);
+      // The values as assemble resolved them (JSON text at once: the template may change them later).
+      this.resolved = { value, inputs, resolvedInputs: JSON.stringify(values) };
       return copyOfBody(value);
     } catch (e) {
       if (e instanceof Unsupported) {
@@ -215,8 +217,12 @@ function planOf(definition: unknown): Plan | typeof NOT_HANDLED {
   return { literals, specials, fragments: new Map() };
 }
 
-/** The fast path's second half, at each resolution: resolve the token-holding values and join. */
-function assemble(plan: Plan, context: IResolveContext, inputs?: unknown[]): unknown {
+/**
+ * The fast path's second half, at each resolution: resolve the token-holding values and join.
+ * `inputs` receives what was resolved through the CDK resolver and `values` what each resolved to
+ * (as {@link resolvedInputs} would resolve them again), in the same order.
+ */
+function assemble(plan: Plan, context: IResolveContext, inputs?: unknown[], values?: unknown[]): unknown {
   const writer = new SegmentWriter(context);
   const strings = new StringResolver(context, plan.fragments);
   for (let i = 0; i < plan.specials.length; i++) {
@@ -225,12 +231,15 @@ function assemble(plan: Plan, context: IResolveContext, inputs?: unknown[]): unk
     if (typeof value === 'string') {
       writer.resolved(strings.resolve(value));
     } else {
+      const resolved = context.resolve(value, { allowIntrinsicKeys: true });
       inputs?.push(value);
-      writer.resolved(context.resolve(value, { allowIntrinsicKeys: true }));
+      values?.push(resolved);
+      writer.resolved(resolved);
     }
   }
   writer.push(plan.literals[plan.specials.length]);
   inputs?.push(...strings.inputs);
+  values?.push(...strings.values);
   return writer.finish();
 }
 
@@ -244,13 +253,17 @@ class StringResolver {
   private readonly tokens = new Map<IResolvable, unknown>();
   /** Everything resolved through the CDK resolver: the distinct tokens, and strings with a list token. */
   public readonly inputs: unknown[] = [];
+  /** What each of `inputs` resolved to. */
+  public readonly values: unknown[] = [];
 
   constructor(private readonly context: IResolveContext, private readonly split: Map<string, TokenizedStringFragments>) {}
 
   public resolve(value: string): unknown {
     if (value.includes('#{Token[')) {
+      const resolved = this.context.resolve(value, { allowIntrinsicKeys: true }); // a list token in a string: the CDK reports it
       this.inputs.push(value);
-      return this.context.resolve(value, { allowIntrinsicKeys: true }); // a list token in a string: the CDK reports it
+      this.values.push(resolved);
+      return resolved;
     }
     let fragments = this.split.get(value);
     if (fragments === undefined) {
@@ -269,8 +282,10 @@ class StringResolver {
 
   private resolveToken(token: IResolvable): unknown {
     if (!this.tokens.has(token)) {
+      const resolved = this.context.resolve(token, { allowIntrinsicKeys: true });
       this.inputs.push(token);
-      this.tokens.set(token, this.context.resolve(token, { allowIntrinsicKeys: true }));
+      this.values.push(resolved);
+      this.tokens.set(token, resolved);
     }
     return this.tokens.get(token);
   }

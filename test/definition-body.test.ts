@@ -227,7 +227,16 @@ describe('renderDefinitionBody', () => {
         fc.dictionary(fc.string(), tie('value'), { maxKeys: 5 }),
       ),
     })).value;
-    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(value, jsonOnly), { maxKeys: 6 }), (definition) => {
+    // and plain data (no number tokens: the native JSON.stringify without a replacer, tokens found in its text)
+    const plainOnly = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        text, fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
+        fc.array(tie('value'), { maxLength: 5 }),
+        fc.dictionary(fc.string(), tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.oneof(value, jsonOnly, plainOnly), { maxKeys: 6 }), (definition) => {
       const body = renderDefinitionBody(stack, definition);
       const reference = JSON.stringify(stack.resolve(stack.toJsonString(definition)));
       expect(JSON.stringify(stack.resolve(body))).toEqual(reference);

@@ -142,11 +142,128 @@ interface Plan {
 }
 
 /**
- * The fast path's first half: `JSON.stringify` with markers for the values that hold tokens, then
- * the text split at the markers. `NOT_HANDLED` when the definition holds something the native
- * stringify treats differently from the CDK.
+ * The fast path's first half: the JSON text of the definition split at the values that hold tokens.
+ * A definition of plain data (what the renderer produces unless an override holds token objects)
+ * is written by the native `JSON.stringify` without a replacer, and its token-holding strings are
+ * found in the text; anything else takes {@link markedPlanOf}.
  */
 function planOf(definition: unknown): Plan | typeof NOT_HANDLED {
+  return isPlainData(definition, 0) ? plainPlanOf(definition) : markedPlanOf(definition);
+}
+
+/**
+ * Whether `value` is data that the native `JSON.stringify` writes exactly as the CDK's token-aware
+ * stringify does, apart from the tokens inside its strings: plain objects and lists, strings,
+ * booleans, `null`, and numbers that are not number tokens; no `undefined` list items, no keys that
+ * hold tokens (or `__proto__`), no values the resolver tagged, and not nested deeper than the
+ * resolver goes. A pure walk: much cheaper than a replacer, which the engine calls for every value.
+ */
+function isPlainData(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return value > -1e287 && value < 1e287;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) {
+    return true;
+  }
+  if (depth > MAX_DEPTH) {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === undefined || (typeof item === 'string' && item.includes('#{Token[')) || !isPlainData(item, depth + 1)) {
+        return false; // an undefined item (dropped by the resolver) or a list token
+      }
+    }
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if ((prototype !== Object.prototype && prototype !== null) || (value as Record<symbol, unknown>)[RESOLUTION_TYPEHINT] !== undefined) {
+    return false; // token objects, dates, boxed values, class instances, resolved values with a type hint
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key)) {
+      continue;
+    }
+    if (key === '__proto__' || key.includes('Token[') || key.includes('e+289')) {
+      return false;
+    }
+    const item = object[key];
+    if (item !== undefined && !isPlainData(item, depth + 1)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Where a token can show in the JSON text of plain data: only inside string values (keys and numbers hold none). */
+const TOKEN_TEXT = /Token\[|e\+289/g;
+
+/**
+ * The plan of plain data ({@link isPlainData}): the native JSON text, split around each string
+ * literal that holds a token (or a printed number token), which becomes a special to resolve.
+ */
+function plainPlanOf(definition: unknown): Plan {
+  const text = JSON.stringify(definition);
+  const literals: string[] = [];
+  const specials: unknown[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TOKEN_TEXT)) {
+    if (match.index < last) {
+      continue; // inside the string literal taken just before
+    }
+    const start = stringStart(text, match.index);
+    const end = stringEnd(text, match.index);
+    literals.push(text.slice(last, start));
+    specials.push(JSON.parse(text.slice(start, end + 1)));
+    last = end + 1;
+  }
+  literals.push(text.slice(last));
+  return { literals, specials, fragments: new Map() };
+}
+
+/** Whether the quote at `index` of JSON text ends a string: not escaped by an odd run of backslashes. */
+function isUnescapedQuote(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let i = index - 1; i >= 0 && text.charCodeAt(i) === 0x5c; i--) {
+    backslashes++;
+  }
+  return backslashes % 2 === 0;
+}
+
+/** Index of the opening quote of the JSON string literal around `index`. */
+function stringStart(text: string, index: number): number {
+  let i = text.lastIndexOf('"', index);
+  while (i > 0 && !isUnescapedQuote(text, i)) {
+    i = text.lastIndexOf('"', i - 1);
+  }
+  return i;
+}
+
+/** Index of the closing quote of the JSON string literal around `index`. */
+function stringEnd(text: string, index: number): number {
+  let i = text.indexOf('"', index);
+  while (i !== -1 && !isUnescapedQuote(text, i)) {
+    i = text.indexOf('"', i + 1);
+  }
+  return i;
+}
+
+/**
+ * The general plan: `JSON.stringify` with a replacer that swaps each value holding a token for a
+ * marker, then the text split at the markers. `NOT_HANDLED` when the definition holds something
+ * the native stringify treats differently from the CDK.
+ */
+function markedPlanOf(definition: unknown): Plan | typeof NOT_HANDLED {
   const special: unknown[] = [];
   let handled = true;
   const mark = (value: unknown): string => {

@@ -185,7 +185,7 @@ export function checkValueConstraint(
 export function checkListSize(
   ctx: ValidationContext, value: readonly unknown[], constraint: MemberConstraint | undefined, path: string, what: string, step?: StepInfo,
 ): void {
-  if (constraint === undefined || value.some((v) => typeof v === 'string' && v.includes('#{Token['))) {
+  if (constraint === undefined || hasListToken(value)) {
     // A CDK list token stands for an unknown number of items.
     return;
   }
@@ -195,6 +195,15 @@ export function checkListSize(
   } else if (min !== undefined && value.length < min) {
     ctx.add(path, `${what} has ${value.length} item${value.length === 1 ? '' : 's'}; the service needs at least ${min}. Add items or remove the member.`, step);
   }
+}
+
+function hasListToken(value: readonly unknown[]): boolean {
+  for (const v of value) {
+    if (typeof v === 'string' && v.includes('#{Token[')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Check the number of entries and the keys of a literal map against its constraint. */

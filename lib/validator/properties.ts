@@ -21,8 +21,10 @@ const OUTPUT_TYPES: Record<string, ValueType> = { String: 'string', Integer: 'nu
 
 /** Whether a shape reference is a primitive leaf. */
 export function isPrimitiveRef(ref: ShapeRef): boolean {
-  return (PRIMITIVE_SHAPES as readonly string[]).includes(ref);
+  return PRIMITIVE_REFS.has(ref);
 }
+
+const PRIMITIVE_REFS: ReadonlySet<ShapeRef> = new Set(PRIMITIVE_SHAPES);
 
 /** The value type of a primitive shape name. */
 export function primitiveValueType(ref: ShapeRef): ValueType {

@@ -23,6 +23,11 @@ const EXTRA_KEYS: Record<string, readonly string[]> = {
   ClarifyCheck: CLARIFY_CHECK_KEYS,
 };
 
+/** Every envelope key of each step type: the common keys, then its own (built once, not per step). */
+const STEP_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  STEP_TYPES.map((type) => [type, [...COMMON_KEYS, ...(EXTRA_KEYS[type] ?? [])]]),
+);
+
 /** Step types that accept `RetryPolicies`. */
 export const RETRY_STEP_TYPES = ['Processing', 'Training', 'Tuning', 'Transform', 'Model', 'RegisterModel', 'AutoML', 'EMR'];
 /** Step types that accept `CacheConfig` (definition-format.md 2.1). */
@@ -103,7 +108,7 @@ export function checkStep(ctx: ValidationContext, info: StepInfo): void {
   if (!known) {
     ctx.add(child(path, 'Type'), `Unknown step "Type" ${describe(step.Type)}.${type !== undefined ? didYouMean(type, STEP_TYPES) : ''} Supported types: ${STEP_TYPES.join(', ')}.`, info);
   } else {
-    checkKnownKeys(ctx, step, [...COMMON_KEYS, ...(EXTRA_KEYS[type] ?? [])], path, `a ${type} step`, info);
+    checkKnownKeys(ctx, step, STEP_KEYS[type], path, `a ${type} step`, info);
   }
   if (!isObject(step.Arguments)) {
     ctx.add(child(path, 'Arguments'), `Step "Arguments" is required and must be an object (use {} for none); received ${describe(step.Arguments)}.`, info);

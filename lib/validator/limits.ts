@@ -147,7 +147,8 @@ function received(value: string): string {
 
 /** Whether a string is a literal that can be checked at synth time (no deploy-time placeholder). */
 export function isLiteralString(value: string): boolean {
-  return !PLACEHOLDER.test(value);
+  // Every placeholder has a "{": most strings are told apart by that search alone, without the regex.
+  return !value.includes('{') || !PLACEHOLDER.test(value);
 }
 
 /** Check a literal string or number against its constraint. */

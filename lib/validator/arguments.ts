@@ -1,8 +1,8 @@
-import { JsonObject, StepInfo, ValidationContext, child, childSegment, describe, didYouMean, isObject, item, joinChild } from './context';
-import { MAX_DEPTH, Scope, checkPrimitive, isExpressionLike, walkExpressions } from './expressions';
-import { checkListSize, checkMapEntries, checkValueConstraint, memberConstraint } from './limits';
+import { JsonObject, StepInfo, ValidationContext, ValueType, child, childSegment, describe, didYouMean, isObject, item, joinChild } from './context';
+import { MAX_DEPTH, Scope, checkPrimitive, isExpressionLike, isOfType, walkExpressions } from './expressions';
+import { checkListSize, checkMapEntries, checkValueConstraint, meetsValueConstraint, memberConstraint } from './limits';
 import { isPrimitiveRef, primitiveValueType } from './properties';
-import { MemberConstraint } from '../private/generated/constraints';
+import { MemberConstraint, ValueConstraint } from '../private/generated/constraints';
 import { REQUEST_SHAPES, SHAPES } from '../private/generated/shapes';
 import { EnumShape, ShapeRef, StructureShape } from '../private/shape-types';
 
@@ -64,6 +64,8 @@ export function checkJobArguments(ctx: ValidationContext, type: string, args: Js
  */
 interface MemberPlan {
   readonly ref: ShapeRef;
+  /** The value type when `ref` is a primitive leaf other than `document`. */
+  readonly leaf: ValueType | undefined;
   readonly constraint: MemberConstraint | undefined;
   /** `"Member"`: how messages name the member's value. */
   readonly label: string;
@@ -79,11 +81,27 @@ function memberPlansOf(ref: ShapeRef, shape: StructureShape): Map<string, Member
   if (plans === undefined) {
     plans = new Map();
     for (const key of Object.keys(shape.members)) {
-      plans.set(key, { ref: shape.members[key], constraint: memberConstraint(ref, key), label: `"${key}"`, segment: childSegment(key) });
+      const member = shape.members[key];
+      plans.set(key, { ref: member, leaf: leafType(member), constraint: memberConstraint(ref, key), label: `"${key}"`, segment: childSegment(key) });
     }
     memberPlans.set(ref, plans);
   }
   return plans;
+}
+
+/** The value type of a primitive leaf other than `document` (whose values are walked), else undefined. */
+function leafType(ref: ShapeRef): ValueType | undefined {
+  return isPrimitiveRef(ref) && ref !== 'document' ? primitiveValueType(ref) : undefined;
+}
+
+/**
+ * Whether checking `value` at a position of leaf type `leaf` (at `depth`, with `constraint`) certainly
+ * finds nothing: it is a literal of that type that meets the constraint. `checkShape` would then only
+ * run `checkPrimitive` and `checkValueConstraint` and report nothing, so the caller skips it and
+ * builds neither the value's path nor its label. Most values of job Arguments are such leaves.
+ */
+function acceptsLiteral(leaf: ValueType | undefined, value: unknown, constraint: ValueConstraint | undefined, depth: number): boolean {
+  return leaf !== undefined && depth <= MAX_DEPTH && typeof value !== 'object' && isOfType(value, leaf) && meetsValueConstraint(value, constraint);
 }
 
 /** Enum ref -> its values as a set. */
@@ -153,7 +171,12 @@ function checkShape(
       checkListSize(ctx, value, constraint, path, what, scope.step);
       const itemLabel = itemWhat(what);
       const itemConstraint = constraint?.items;
-      value.forEach((v, i) => checkShape(ctx, v, shape.member, item(path, i), scope, itemLabel, depth + 1, NO_EXEMPT, itemConstraint));
+      const itemLeaf = leafType(shape.member);
+      value.forEach((v, i) => {
+        if (!acceptsLiteral(itemLeaf, v, itemConstraint, depth + 1)) {
+          checkShape(ctx, v, shape.member, item(path, i), scope, itemLabel, depth + 1, NO_EXEMPT, itemConstraint);
+        }
+      });
       return;
     }
     case 'map': {
@@ -162,8 +185,13 @@ function checkShape(
         return;
       }
       checkMapEntries(ctx, value, constraint, path, what, scope.step);
+      const valueConstraint = constraint?.values;
+      const valueLeaf = leafType(shape.value);
       for (const key of Object.keys(value)) {
-        checkShape(ctx, value[key], shape.value, child(path, key), scope, `${what} value "${key}"`, depth + 1, NO_EXEMPT, constraint?.values);
+        const entry = value[key];
+        if (!acceptsLiteral(valueLeaf, entry, valueConstraint, depth + 1)) {
+          checkShape(ctx, entry, shape.value, child(path, key), scope, `${what} value "${key}"`, depth + 1, NO_EXEMPT, valueConstraint);
+        }
       }
       return;
     }
@@ -183,7 +211,7 @@ function checkStructure(
     const memberValue = value[key];
     const plan = plans.get(key);
     if (plan !== undefined) {
-      if (memberValue !== null) {
+      if (memberValue !== null && !acceptsLiteral(plan.leaf, memberValue, plan.constraint, depth + 1)) {
         checkShape(ctx, memberValue, plan.ref, joinChild(path, key, plan.segment), scope, plan.label, depth + 1, NO_EXEMPT, plan.constraint);
       }
       continue;

@@ -129,8 +129,8 @@ export function walkExpressions(ctx: ValidationContext, value: unknown, path: st
   }
 }
 
-/** Whether a literal (not an expression) is a value of type `expected`. */
-function isOfType(value: unknown, expected: ValueType): boolean {
+/** Whether a literal (not an expression) is a value of type `expected`: {@link checkPrimitive} accepts it. */
+export function isOfType(value: unknown, expected: ValueType): boolean {
   switch (expected) {
     case 'any': return typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
     case 'string': return typeof value === 'string';

@@ -151,17 +151,41 @@ export function isLiteralString(value: string): boolean {
   return !value.includes('{') || !PLACEHOLDER.test(value);
 }
 
+/**
+ * Whether `value` meets `constraint`, i.e. {@link checkValueConstraint} reports nothing for it: a
+ * string that is not a literal, or any value other than a literal string or number, always does.
+ */
+export function meetsValueConstraint(value: unknown, constraint: ValueConstraint | undefined): boolean {
+  if (constraint === undefined) {
+    return true;
+  }
+  if (typeof value === 'string') {
+    if (!isLiteralString(value)) {
+      return true;
+    }
+    const { min, max, pattern } = constraint;
+    if ((max !== undefined && value.length > max) || (min !== undefined && value.length < min)) {
+      return false;
+    }
+    const regexp = pattern === undefined ? undefined : compilePattern(pattern);
+    return regexp === undefined || regexp.test(value);
+  }
+  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < NUMBER_TOKEN_MAGNITUDE) {
+    const { min, max } = constraint;
+    return !(min !== undefined && value < min) && !(max !== undefined && value > max);
+  }
+  return true;
+}
+
 /** Check a literal string or number against its constraint. */
 export function checkValueConstraint(
   ctx: ValidationContext, value: unknown, constraint: ValueConstraint | undefined, path: string, what: string, step?: StepInfo,
 ): void {
-  if (constraint === undefined) {
+  // The usual case, a value that meets its constraint, needs no more than this; below, what it fails is reported.
+  if (constraint === undefined || meetsValueConstraint(value, constraint)) {
     return;
   }
   if (typeof value === 'string') {
-    if (!isLiteralString(value)) {
-      return;
-    }
     const { min, max, pattern } = constraint;
     if (max !== undefined && value.length > max) {
       ctx.add(path, `${what} is ${value.length} characters long; the service accepts at most ${max}. Received ${received(value)}. Shorten it.`, step);

@@ -1,13 +1,16 @@
 import * as fc from 'fast-check';
 import { fullDefinition } from './fixtures/full-definition';
+import { CONSTRAINTS, ValueConstraint } from '../lib/private/generated/constraints';
 import { itemWhat } from '../lib/validator/arguments';
-import { child, childSegment, joinChild } from '../lib/validator/context';
+import { ValidationContext, child, childSegment, joinChild } from '../lib/validator/context';
+import { checkValueConstraint, meetsValueConstraint } from '../lib/validator/limits';
 import { validateDefinition } from '../lib/validator/validate-definition';
 
 /**
- * The validator works out path segments and message labels once per shape member instead of once
- * per value (for speed). These properties pin that the shortcuts give exactly what the direct
- * construction gives, for any key and any path.
+ * The validator takes shortcuts for speed: path segments and message labels are worked out once per
+ * shape member instead of once per value, and a literal that meets its constraints is accepted
+ * without building its path. These properties pin that the shortcuts give exactly what the direct
+ * construction gives, for any key, path and value.
  */
 
 /** `child` as first written: the reference the shortcuts must match. */
@@ -52,6 +55,36 @@ describe('path segments worked out once per key', () => {
       // GIVEN any label  WHEN / THEN
       expect(itemWhat(what)).toBe(directItemWhat(what));
     }), { numRuns: 2000 });
+  });
+});
+
+describe('literals accepted without building their path', () => {
+  /** Constraints of the service model (patterns included), and made-up ranges and lengths. */
+  const modelConstraints = Object.values(CONSTRAINTS)
+    .flatMap((c) => [c, c.items, c.keys, c.values])
+    .filter((c): c is ValueConstraint => c !== undefined);
+  const constraints = fc.oneof(
+    fc.constantFrom(...modelConstraints),
+    fc.record({ min: fc.integer({ min: -5, max: 20 }), max: fc.integer({ min: -5, max: 40 }) }, { requiredKeys: [] }),
+    fc.constant(undefined),
+  );
+  const values = fc.oneof(
+    fc.string(), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.string({ minLength: 60, maxLength: 3000 }),
+    fc.constantFrom('${Token[TOKEN.1]}', 's3://${Token[TOKEN.2]}/k', '#{Token[TOKEN.3]}', '{', 'ml.m5.xlarge', 's3://bucket/key', 'S3://bucket/key',
+      'arn:aws:iam::123456789012:role/R', '<role-arn>', 'File', 'a-b', ''),
+    fc.integer(), fc.double(), fc.constantFrom(-1.888e289, 1e300, NaN, Infinity, 0, -0), fc.boolean(),
+    fc.constant(null), fc.constant(undefined), fc.constant({ Get: 'Parameters.X' }), fc.constant([1]),
+  );
+
+  test('meetsValueConstraint(value, constraint) exactly when checkValueConstraint reports nothing', () => {
+    fc.assert(fc.property(values, constraints, (value, constraint) => {
+      // GIVEN any value and constraint
+      const ctx = new ValidationContext();
+      // WHEN it is checked
+      checkValueConstraint(ctx, value, constraint, 'Steps[0].Arguments.X', '"X"');
+      // THEN the shortcut agrees with the check
+      expect(meetsValueConstraint(value, constraint)).toBe(ctx.problems.length === 0);
+    }), { numRuns: 3000 });
   });
 });
 

@@ -66,6 +66,8 @@ interface MemberPlan {
   readonly ref: ShapeRef;
   /** The value type when `ref` is a primitive leaf other than `document`. */
   readonly leaf: ValueType | undefined;
+  /** The values when `ref` is an enum. */
+  readonly enumValues: ReadonlySet<string> | undefined;
   readonly constraint: MemberConstraint | undefined;
   /** `"Member"`: how messages name the member's value. */
   readonly label: string;
@@ -82,7 +84,15 @@ function memberPlansOf(ref: ShapeRef, shape: StructureShape): Map<string, Member
     plans = new Map();
     for (const key of Object.keys(shape.members)) {
       const member = shape.members[key];
-      plans.set(key, { ref: member, leaf: leafType(member), constraint: memberConstraint(ref, key), label: `"${key}"`, segment: childSegment(key) });
+      const memberShape = isPrimitiveRef(member) ? undefined : SHAPES[member];
+      plans.set(key, {
+        ref: member,
+        leaf: leafType(member),
+        enumValues: memberShape?.kind === 'enum' ? enumValueSet(member, memberShape) : undefined,
+        constraint: memberConstraint(ref, key),
+        label: `"${key}"`,
+        segment: childSegment(key),
+      });
     }
     memberPlans.set(ref, plans);
   }
@@ -102,6 +112,11 @@ function leafType(ref: ShapeRef): ValueType | undefined {
  */
 function acceptsLiteral(leaf: ValueType | undefined, value: unknown, constraint: ValueConstraint | undefined, depth: number): boolean {
   return leaf !== undefined && depth <= MAX_DEPTH && typeof value !== 'object' && isOfType(value, leaf) && meetsValueConstraint(value, constraint);
+}
+
+/** Like {@link acceptsLiteral} for an enum member: one of its values, which `checkShape` accepts silently. */
+function acceptsEnumValue(values: ReadonlySet<string> | undefined, value: unknown, depth: number): boolean {
+  return values !== undefined && depth <= MAX_DEPTH && typeof value === 'string' && values.has(value);
 }
 
 /** Enum ref -> its values as a set. */
@@ -211,7 +226,9 @@ function checkStructure(
     const memberValue = value[key];
     const plan = plans.get(key);
     if (plan !== undefined) {
-      if (memberValue !== null && !acceptsLiteral(plan.leaf, memberValue, plan.constraint, depth + 1)) {
+      const accepted = acceptsLiteral(plan.leaf, memberValue, plan.constraint, depth + 1)
+        || acceptsEnumValue(plan.enumValues, memberValue, depth + 1);
+      if (memberValue !== null && !accepted) {
         checkShape(ctx, memberValue, plan.ref, joinChild(path, key, plan.segment), scope, plan.label, depth + 1, NO_EXEMPT, plan.constraint);
       }
       continue;

@@ -115,8 +115,8 @@ export function checkStep(ctx: ValidationContext, info: StepInfo): void {
   }
 
   checkDependsOn(ctx, info);
-  checkLength(ctx, step.DisplayName, 256, child(path, 'DisplayName'), 'DisplayName', info);
-  checkLength(ctx, step.Description, 3072, child(path, 'Description'), 'Description', info);
+  checkLength(ctx, info, 'DisplayName', 256);
+  checkLength(ctx, info, 'Description', 3072);
 
   if (step.RetryPolicies !== undefined) {
     if (known && !RETRY_STEP_TYPES.includes(type)) {
@@ -214,14 +214,16 @@ function checkDependsOn(ctx: ValidationContext, info: StepInfo): void {
   });
 }
 
-function checkLength(ctx: ValidationContext, value: unknown, max: number, path: string, what: string, info: StepInfo): void {
+/** Check the optional string `key` of the step envelope against its length limit (its path is built only to report). */
+function checkLength(ctx: ValidationContext, info: StepInfo, key: 'DisplayName' | 'Description', max: number): void {
+  const value = info.step[key];
   if (value === undefined) {
     return;
   }
   if (typeof value !== 'string') {
-    ctx.add(path, `${what} must be a string; received ${describe(value)}.`, info);
+    ctx.add(child(info.path, key), `${key} must be a string; received ${describe(value)}.`, info);
   } else if (value.length > max) {
-    ctx.add(path, `${what} is ${value.length} characters long; the limit is ${max}. Shorten it.`, info);
+    ctx.add(child(info.path, key), `${key} is ${value.length} characters long; the limit is ${max}. Shorten it.`, info);
   }
 }
 

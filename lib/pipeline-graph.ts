@@ -312,25 +312,35 @@ function sameBranch(a: { condition: string; branch: string } | undefined, b: { c
 /** `{"Get": "Steps.<name>.<property>"}` references anywhere in `value`. */
 function stepGets(value: unknown): Array<{ step: string; property: string }> {
   const found: Array<{ step: string; property: string }> = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 200) {
-      return;
-    }
-    if (Array.isArray(v)) {
-      v.forEach((x) => visit(x, depth + 1));
-    } else if (isObject(v) && isPlain(v)) {
-      if (typeof v.Get === 'string') {
-        const match = /^Steps\.([^.[]+)\.?(.*)$/.exec(v.Get);
-        if (match) {
-          found.push({ step: match[1], property: match[2] });
-        }
-      }
-      Object.values(v).forEach((x) => visit(x, depth + 1));
-    }
-  };
-  visit(value, 0);
+  collectStepGets(value, 0, found);
   return found;
 }
+
+/** {@link stepGets} into `found` (a plain recursive function: the walk visits every value of every step). */
+function collectStepGets(v: unknown, depth: number, found: Array<{ step: string; property: string }>): void {
+  if (depth > 200) {
+    return;
+  }
+  if (Array.isArray(v)) {
+    // A hole adds nothing (undefined is neither a list nor an object), so a plain loop may visit it.
+    for (let i = 0; i < v.length; i++) {
+      collectStepGets(v[i], depth + 1, found);
+    }
+  } else if (isObject(v) && isPlain(v)) {
+    const get = v.Get;
+    if (typeof get === 'string' && get.startsWith('Steps.')) {
+      const match = STEP_GET.exec(get);
+      if (match) {
+        found.push({ step: match[1], property: match[2] });
+      }
+    }
+    for (const key of Object.keys(v)) {
+      collectStepGets(v[key], depth + 1, found);
+    }
+  }
+}
+
+const STEP_GET = /^Steps\.([^.[]+)\.?(.*)$/;
 
 /** Plain JSON objects only: an unresolved token object (a construct reference) is not walked into. */
 function isPlain(value: object): boolean {

@@ -538,7 +538,12 @@ export class Pipeline extends PipelineBase {
       if (!Token.isUnresolved(step.stepName) && !/^[A-Za-z0-9\-_]{1,64}$/.test(step.stepName)) {
         errors.push(`step name '${step.stepName}' of ${step.node.path} is invalid: step names are 1-64 characters of A-Z, a-z, 0-9, - and _. Pass a valid stepName or change the construct id.`);
       }
-      byName.set(step.stepName, [...(byName.get(step.stepName) ?? []), step]);
+      const named = byName.get(step.stepName);
+      if (named === undefined) {
+        byName.set(step.stepName, [step]);
+      } else {
+        named.push(step);
+      }
     }
     for (const [name, named] of byName) {
       if (named.length > 1) {
@@ -600,9 +605,13 @@ export class Pipeline extends PipelineBase {
 
     // The rendered document must pass the project's own definition validator.
     if (errors.length === 0) {
-      const pathOf = new Map(steps.map((s) => [s.stepName, s.node.path]));
-      for (const problem of validateDefinition(definition)) {
-        errors.push(describeProblem(problem, pathOf));
+      const definitionProblems = validateDefinition(definition);
+      if (definitionProblems.length > 0) {
+        // Construct paths are built on each read: only for messages.
+        const pathOf = new Map(steps.map((s) => [s.stepName, s.node.path]));
+        for (const problem of definitionProblems) {
+          errors.push(describeProblem(problem, pathOf));
+        }
       }
       // Soft limits (undocumented or user-reported): warnings the user can acknowledge with
       // Annotations.of(pipeline).acknowledgeWarning(id, reason).

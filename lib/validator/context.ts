@@ -57,12 +57,30 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Keys written `.key` in a JSON path; others are written `['key']`. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** JSON path of member `key` under `path`. */
 export function child(path: string, key: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+  if (IDENTIFIER.test(key)) {
     return path === '' ? key : `${path}.${key}`;
   }
   return `${path}['${key}']`;
+}
+
+/**
+ * What {@link child} appends to a non-empty path for member `key` (`.key` or `['key']`), for callers
+ * that meet the same key many times and work this out once: `joinChild(path, key, childSegment(key))`
+ * equals `child(path, key)`.
+ */
+export function childSegment(key: string): string {
+  return IDENTIFIER.test(key) ? `.${key}` : `['${key}']`;
+}
+
+/** `child(path, key)`, given `segment = childSegment(key)` worked out beforehand. */
+export function joinChild(path: string, key: string, segment: string): string {
+  // At the root, an identifier key stands alone (no leading dot); `['key']` is written as it is.
+  return path === '' && segment.startsWith('.') ? key : path + segment;
 }
 
 /** JSON path of list item `index` under `path`. */

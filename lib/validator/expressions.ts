@@ -34,8 +34,19 @@ export const MAX_DEPTH = 64;
 
 /** Whether `value` is meant as an expression: an object with a `Get` key or a key starting with `Std:`. */
 export function isExpressionLike(value: unknown): value is JsonObject {
-  return isObject(value) && Object.keys(value).some((k) => k === 'Get' || k.startsWith('Std:'));
+  if (!isObject(value)) {
+    return false;
+  }
+  // Called on every object the validator meets: a for-in loop allocates no key list (own keys only, as Object.keys).
+  for (const key in value) {
+    if ((key === 'Get' || key.startsWith('Std:')) && hasOwn.call(value, key)) {
+      return true;
+    }
+  }
+  return false;
 }
+
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Whether a value of type `actual` may stand where `expected` is required. */
 export function isCompatible(expected: ValueType, actual: ValueType): boolean {
@@ -95,16 +106,7 @@ export function checkPrimitive(
     }
     return;
   }
-  const ok = (() => {
-    switch (expected) {
-      case 'any': return typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
-      case 'string': return typeof value === 'string';
-      case 'number': return isFiniteNumber(value);
-      case 'boolean': return typeof value === 'boolean';
-      case 'timestamp': return typeof value === 'string' || isFiniteNumber(value);
-    }
-  })();
-  if (!ok) {
+  if (!isOfType(value, expected)) {
     const wanted = expected === 'any' ? 'a string, number or boolean' : `a ${expected}`;
     ctx.add(path, `${what} must be ${wanted} or an expression ({"Get": ...}, {"Std:Join": ...}, {"Std:JsonGet": ...}); received ${describe(value)}.`, scope.step);
   }
@@ -121,9 +123,20 @@ export function walkExpressions(ctx: ValidationContext, value: unknown, path: st
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => walkExpressions(ctx, v, item(path, i), scope, depth + 1));
   } else if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      walkExpressions(ctx, v, child(path, k), scope, depth + 1);
+    for (const k of Object.keys(value)) {
+      walkExpressions(ctx, value[k], child(path, k), scope, depth + 1);
     }
+  }
+}
+
+/** Whether a literal (not an expression) is a value of type `expected`: {@link checkPrimitive} accepts it. */
+export function isOfType(value: unknown, expected: ValueType): boolean {
+  switch (expected) {
+    case 'any': return typeof value === 'string' || typeof value === 'boolean' || isFiniteNumber(value);
+    case 'string': return typeof value === 'string';
+    case 'number': return isFiniteNumber(value);
+    case 'boolean': return typeof value === 'boolean';
+    case 'timestamp': return typeof value === 'string' || isFiniteNumber(value);
   }
 }
 

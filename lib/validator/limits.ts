@@ -147,20 +147,45 @@ function received(value: string): string {
 
 /** Whether a string is a literal that can be checked at synth time (no deploy-time placeholder). */
 export function isLiteralString(value: string): boolean {
-  return !PLACEHOLDER.test(value);
+  // Every placeholder has a "{": most strings are told apart by that search alone, without the regex.
+  return !value.includes('{') || !PLACEHOLDER.test(value);
+}
+
+/**
+ * Whether `value` meets `constraint`, i.e. {@link checkValueConstraint} reports nothing for it: a
+ * string that is not a literal, or any value other than a literal string or number, always does.
+ */
+export function meetsValueConstraint(value: unknown, constraint: ValueConstraint | undefined): boolean {
+  if (constraint === undefined) {
+    return true;
+  }
+  if (typeof value === 'string') {
+    if (!isLiteralString(value)) {
+      return true;
+    }
+    const { min, max, pattern } = constraint;
+    if ((max !== undefined && value.length > max) || (min !== undefined && value.length < min)) {
+      return false;
+    }
+    const regexp = pattern === undefined ? undefined : compilePattern(pattern);
+    return regexp === undefined || regexp.test(value);
+  }
+  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < NUMBER_TOKEN_MAGNITUDE) {
+    const { min, max } = constraint;
+    return !(min !== undefined && value < min) && !(max !== undefined && value > max);
+  }
+  return true;
 }
 
 /** Check a literal string or number against its constraint. */
 export function checkValueConstraint(
   ctx: ValidationContext, value: unknown, constraint: ValueConstraint | undefined, path: string, what: string, step?: StepInfo,
 ): void {
-  if (constraint === undefined) {
+  // The usual case, a value that meets its constraint, needs no more than this; below, what it fails is reported.
+  if (constraint === undefined || meetsValueConstraint(value, constraint)) {
     return;
   }
   if (typeof value === 'string') {
-    if (!isLiteralString(value)) {
-      return;
-    }
     const { min, max, pattern } = constraint;
     if (max !== undefined && value.length > max) {
       ctx.add(path, `${what} is ${value.length} characters long; the service accepts at most ${max}. Received ${received(value)}. Shorten it.`, step);
@@ -185,7 +210,7 @@ export function checkValueConstraint(
 export function checkListSize(
   ctx: ValidationContext, value: readonly unknown[], constraint: MemberConstraint | undefined, path: string, what: string, step?: StepInfo,
 ): void {
-  if (constraint === undefined || value.some((v) => typeof v === 'string' && v.includes('#{Token['))) {
+  if (constraint === undefined || hasListToken(value)) {
     // A CDK list token stands for an unknown number of items.
     return;
   }
@@ -195,6 +220,15 @@ export function checkListSize(
   } else if (min !== undefined && value.length < min) {
     ctx.add(path, `${what} has ${value.length} item${value.length === 1 ? '' : 's'}; the service needs at least ${min}. Add items or remove the member.`, step);
   }
+}
+
+function hasListToken(value: readonly unknown[]): boolean {
+  for (const v of value) {
+    if (typeof v === 'string' && v.includes('#{Token[')) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Check the number of entries and the keys of a literal map against its constraint. */

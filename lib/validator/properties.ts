@@ -21,8 +21,10 @@ const OUTPUT_TYPES: Record<string, ValueType> = { String: 'string', Integer: 'nu
 
 /** Whether a shape reference is a primitive leaf. */
 export function isPrimitiveRef(ref: ShapeRef): boolean {
-  return (PRIMITIVE_SHAPES as readonly string[]).includes(ref);
+  return PRIMITIVE_REFS.has(ref);
 }
+
+const PRIMITIVE_REFS: ReadonlySet<ShapeRef> = new Set(PRIMITIVE_SHAPES);
 
 /** The value type of a primitive shape name. */
 export function primitiveValueType(ref: ShapeRef): ValueType {
@@ -77,6 +79,30 @@ export function resolveStepProperty(target: StepInfo, propertyPath: string): Res
     // Unknown step type: already reported on the step itself; the path cannot be checked.
     return { type: 'any' };
   }
+  // A pipeline reads the same few properties of many steps: a path that resolves for a step type
+  // resolves the same way for every step of that type (only failure messages name the step).
+  const resolvedOfType = resolvedPaths.get(target.type!);
+  const cached = resolvedOfType?.get(propertyPath);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const resolved = resolveAgainstRoots(target, roots, propertyPath, name);
+  if (typeof resolved !== 'string') {
+    if (resolvedOfType === undefined) {
+      resolvedPaths.set(target.type!, new Map([[propertyPath, resolved]]));
+    } else if (resolvedOfType.size < MAX_RESOLVED_PATHS_PER_TYPE) {
+      resolvedOfType.set(propertyPath, resolved);
+    }
+  }
+  return resolved;
+}
+
+/** Step type -> property path -> what it resolves to (successful resolutions of the shape walk only). */
+const resolvedPaths = new Map<string, Map<string, ResolvedProperty>>();
+/** Bounds the memory of {@link resolvedPaths} in a long-lived process that validates many definitions. */
+const MAX_RESOLVED_PATHS_PER_TYPE = 10_000;
+
+function resolveAgainstRoots(target: StepInfo, roots: readonly ShapeRef[], propertyPath: string, name: string): ResolvedProperty | string {
   const tokens = tokenize(propertyPath);
   if (typeof tokens === 'string') {
     return tokens;
@@ -162,10 +188,11 @@ function walk(root: ShapeRef, tokens: readonly Token[], owner: string): Resolved
   let ref = root;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    const at = i === 0 ? owner : `"${render(tokens.slice(0, i))}"`;
+    // What the path up to this token is called, and the failure at this token: built only on failure.
+    const at = (): string => (i === 0 ? owner : `"${render(tokens.slice(0, i))}"`);
     const fail = (message: string) => ({ progress: i, message });
     if (isPrimitiveRef(ref)) {
-      return fail(`${at} is a ${ref} value; it has no ${describeToken(token)}.`);
+      return fail(`${at()} is a ${ref} value; it has no ${describeToken(token)}.`);
     }
     const shape = SHAPES[ref];
     if (shape === undefined) {
@@ -175,11 +202,11 @@ function walk(root: ShapeRef, tokens: readonly Token[], owner: string): Resolved
       case 'structure': {
         const members = Object.keys(shape.members);
         if (token.kind !== 'member') {
-          return fail(`${at} is a structure; it has no ${describeToken(token)}. Select a member with .Name instead.`);
+          return fail(`${at()} is a structure; it has no ${describeToken(token)}. Select a member with .Name instead.`);
         }
         const next = shape.members[token.text];
         if (next === undefined) {
-          return fail(`${at} has no property "${token.text}" (shape ${ref}).${didYouMean(token.text, members)}`);
+          return fail(`${at()} has no property "${token.text}" (shape ${ref}).${didYouMean(token.text, members)}`);
         }
         ref = next;
         break;
@@ -190,19 +217,19 @@ function walk(root: ShapeRef, tokens: readonly Token[], owner: string): Resolved
         } else if (token.kind === 'key' && shape.keyedBy !== undefined) {
           ref = shape.member;
         } else if (token.kind === 'key') {
-          return fail(`${at} is a list that the service can only index by position; use [0] instead of ['${token.text}'].`);
+          return fail(`${at()} is a list that the service can only index by position; use [0] instead of ['${token.text}'].`);
         } else {
-          return fail(`${at} is a list; select an item with [0] before ".${token.text}".`);
+          return fail(`${at()} is a list; select an item with [0] before ".${token.text}".`);
         }
         break;
       case 'map':
         if (token.kind !== 'key') {
-          return fail(`${at} is a map; select a value with ['<key>'] instead of ${describeToken(token)}.`);
+          return fail(`${at()} is a map; select a value with ['<key>'] instead of ${describeToken(token)}.`);
         }
         ref = shape.value;
         break;
       case 'enum':
-        return fail(`${at} is an enum value; it has no ${describeToken(token)}.`);
+        return fail(`${at()} is an enum value; it has no ${describeToken(token)}.`);
     }
   }
   if (isPrimitiveRef(ref)) {

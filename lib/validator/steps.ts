@@ -23,6 +23,11 @@ const EXTRA_KEYS: Record<string, readonly string[]> = {
   ClarifyCheck: CLARIFY_CHECK_KEYS,
 };
 
+/** Every envelope key of each step type: the common keys, then its own (built once, not per step). */
+const STEP_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  STEP_TYPES.map((type) => [type, [...COMMON_KEYS, ...(EXTRA_KEYS[type] ?? [])]]),
+);
+
 /** Step types that accept `RetryPolicies`. */
 export const RETRY_STEP_TYPES = ['Processing', 'Training', 'Tuning', 'Transform', 'Model', 'RegisterModel', 'AutoML', 'EMR'];
 /** Step types that accept `CacheConfig` (definition-format.md 2.1). */
@@ -103,15 +108,15 @@ export function checkStep(ctx: ValidationContext, info: StepInfo): void {
   if (!known) {
     ctx.add(child(path, 'Type'), `Unknown step "Type" ${describe(step.Type)}.${type !== undefined ? didYouMean(type, STEP_TYPES) : ''} Supported types: ${STEP_TYPES.join(', ')}.`, info);
   } else {
-    checkKnownKeys(ctx, step, [...COMMON_KEYS, ...(EXTRA_KEYS[type] ?? [])], path, `a ${type} step`, info);
+    checkKnownKeys(ctx, step, STEP_KEYS[type], path, `a ${type} step`, info);
   }
   if (!isObject(step.Arguments)) {
     ctx.add(child(path, 'Arguments'), `Step "Arguments" is required and must be an object (use {} for none); received ${describe(step.Arguments)}.`, info);
   }
 
   checkDependsOn(ctx, info);
-  checkLength(ctx, step.DisplayName, 256, child(path, 'DisplayName'), 'DisplayName', info);
-  checkLength(ctx, step.Description, 3072, child(path, 'Description'), 'Description', info);
+  checkLength(ctx, info, 'DisplayName', 256);
+  checkLength(ctx, info, 'Description', 3072);
 
   if (step.RetryPolicies !== undefined) {
     if (known && !RETRY_STEP_TYPES.includes(type)) {
@@ -209,14 +214,16 @@ function checkDependsOn(ctx: ValidationContext, info: StepInfo): void {
   });
 }
 
-function checkLength(ctx: ValidationContext, value: unknown, max: number, path: string, what: string, info: StepInfo): void {
+/** Check the optional string `key` of the step envelope against its length limit (its path is built only to report). */
+function checkLength(ctx: ValidationContext, info: StepInfo, key: 'DisplayName' | 'Description', max: number): void {
+  const value = info.step[key];
   if (value === undefined) {
     return;
   }
   if (typeof value !== 'string') {
-    ctx.add(path, `${what} must be a string; received ${describe(value)}.`, info);
+    ctx.add(child(info.path, key), `${key} must be a string; received ${describe(value)}.`, info);
   } else if (value.length > max) {
-    ctx.add(path, `${what} is ${value.length} characters long; the limit is ${max}. Shorten it.`, info);
+    ctx.add(child(info.path, key), `${key} is ${value.length} characters long; the limit is ${max}. Shorten it.`, info);
   }
 }
 

@@ -204,7 +204,13 @@ function checkMlflowConfig(ctx: ValidationContext, config: unknown): void {
 function checkCycles(ctx: ValidationContext, infos: readonly StepInfo[]): void {
   const upstream = new Map<string, string[]>();
   for (const info of ctx.steps.values()) {
-    upstream.set(info.name!, [...info.references].filter((r) => r !== info.name));
+    const references: string[] = [];
+    for (const reference of info.references) {
+      if (reference !== info.name) {
+        references.push(reference);
+      }
+    }
+    upstream.set(info.name!, references);
   }
   for (const info of ctx.steps.values()) {
     for (const branchStep of info.branchStepNames) {
@@ -225,50 +231,77 @@ function checkCycles(ctx: ValidationContext, infos: readonly StepInfo[]): void {
   }
 }
 
-/** Tarjan's algorithm (iterative), components in discovery order. */
+/**
+ * Tarjan's algorithm (iterative), components in discovery order. Nodes are numbered (in `nodes`
+ * order, then the other keys of `edges`) so that the bookkeeping is typed arrays, not maps of names.
+ */
 function stronglyConnected(nodes: readonly string[], edges: ReadonlyMap<string, readonly string[]>): string[][] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  const names: string[] = [];
+  const id = new Map<string, number>();
+  for (const name of [...nodes, ...edges.keys()]) {
+    if (!id.has(name)) {
+      id.set(name, names.length);
+      names.push(name);
+    }
+  }
+  // Edges to nodes without an entry in `edges` lead nowhere: they are left out.
+  const targetsOf = names.map((name) => {
+    const targets: number[] = [];
+    for (const target of edges.get(name) ?? []) {
+      if (edges.has(target)) {
+        targets.push(id.get(target)!);
+      }
+    }
+    return targets;
+  });
+  const count = names.length;
+  const index = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  /** How many of its targets each node on the work stack has followed. */
+  const followed = new Int32Array(count);
+  const stack: number[] = [];
+  const work: number[] = [];
   const result: string[][] = [];
   let counter = 0;
-  for (const root of nodes) {
-    if (index.has(root)) {
+  const discover = (node: number): void => {
+    index[node] = counter;
+    low[node] = counter;
+    counter++;
+    stack.push(node);
+    onStack[node] = 1;
+    work.push(node);
+  };
+  for (const rootName of nodes) {
+    const root = id.get(rootName)!;
+    if (index[root] !== -1) {
       continue;
     }
-    const work: Array<{ node: string; next: number }> = [{ node: root, next: 0 }];
-    index.set(root, counter); low.set(root, counter); counter++;
-    stack.push(root); onStack.add(root);
+    discover(root);
     while (work.length > 0) {
-      const frame = work[work.length - 1];
-      const targets = edges.get(frame.node) ?? [];
-      if (frame.next < targets.length) {
-        const target = targets[frame.next++];
-        if (!edges.has(target)) {
-          continue;
-        }
-        if (!index.has(target)) {
-          index.set(target, counter); low.set(target, counter); counter++;
-          stack.push(target); onStack.add(target);
-          work.push({ node: target, next: 0 });
-        } else if (onStack.has(target)) {
-          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(target)!));
+      const node = work[work.length - 1];
+      const targets = targetsOf[node];
+      if (followed[node] < targets.length) {
+        const target = targets[followed[node]++];
+        if (index[target] === -1) {
+          discover(target);
+        } else if (onStack[target] === 1) {
+          low[node] = Math.min(low[node], index[target]);
         }
       } else {
         work.pop();
         if (work.length > 0) {
-          const parent = work[work.length - 1].node;
-          low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+          const parent = work[work.length - 1];
+          low[parent] = Math.min(low[parent], low[node]);
         }
-        if (low.get(frame.node) === index.get(frame.node)) {
+        if (low[node] === index[node]) {
           const component: string[] = [];
-          let popped: string;
+          let popped: number;
           do {
             popped = stack.pop()!;
-            onStack.delete(popped);
-            component.push(popped);
-          } while (popped !== frame.node);
+            onStack[popped] = 0;
+            component.push(names[popped]);
+          } while (popped !== node);
           result.push(component);
         }
       }

@@ -1,8 +1,9 @@
 import { Annotations, AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { expressionOf } from './expression';
+import { Expression } from './expression';
 import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
+import { partitionOf } from './partition';
 import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
@@ -17,16 +18,16 @@ export interface StaticS3Location {
  * the bucket is only known at run time (a parameter or step property).
  */
 export function staticS3Location(uri: string): StaticS3Location | undefined {
-  if (expressionOf(uri) !== undefined) {
-    return undefined;
-  }
   let fixed = '';
   let cut = false;
   if (containsTokens(uri)) {
+    // One pass over the URI's parts. A URI that is one expression (a parameter, a step property)
+    // cuts at its first part, leaving no bucket; the parts are the token objects themselves, so an
+    // expression is recognized without printing and looking it up again.
     for (const part of splitTokens(uri)) {
       if (typeof part === 'string') {
         fixed += part;
-      } else if (expressionOf(Token.asString(part)) !== undefined) {
+      } else if (part instanceof Expression) {
         cut = true;
         break;
       } else {
@@ -167,7 +168,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
 }
 
 function bucketArn(scope: Stack, bucket: string): string {
-  return `arn:${scope.partition}:s3:::${bucket}`;
+  return `arn:${partitionOf(scope)}:s3:::${bucket}`;
 }
 
 function objectsArn(scope: Stack, bucket: string, keyPrefix: string): string {

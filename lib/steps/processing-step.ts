@@ -26,6 +26,8 @@ const ENTRYPOINT_DIR = '/opt/ml/processing/input/entrypoint';
 /** Default local folders of the `ProcessingInput` / `ProcessingOutput` factories. */
 const INPUT_DIR = '/opt/ml/processing/input';
 const OUTPUT_DIR = '/opt/ml/processing/output';
+/** The longest `maxRuntime` of a processing job. */
+const MAX_PROCESSING_RUNTIME = Duration.days(7);
 
 
 /** How an S3 input is interpreted (`S3DataType`). */
@@ -521,7 +523,7 @@ export class ProcessingStep extends Step {
     }
     renderEnvironment(this, props.environment);
     if (props.maxRuntime) {
-      this.maxRuntimeSeconds = renderMaxRuntime(this, props.maxRuntime, props.maxRuntime, Duration.days(7));
+      this.maxRuntimeSeconds = renderMaxRuntime(this, props.maxRuntime, props.maxRuntime, MAX_PROCESSING_RUNTIME);
     }
 
     let processor: ProcessorConfig | undefined;
@@ -554,17 +556,18 @@ export class ProcessingStep extends Step {
     checkUnique(this, 'inputName', [...inputs.map((i) => i.inputName), ...codeNames]);
     const outputs = [...(props.outputs ?? []), ...(processor?.outputs ?? [])];
     checkUnique(this, 'outputName', outputs.map((o) => o.outputName));
+    const where = (): string => this.node.path;
     for (const input of inputs) {
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataType`, input.s3DataType, ProcessingS3DataType);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3InputMode`, input.s3InputMode, ProcessingS3InputMode);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataDistributionType`, input.s3DataDistributionType, ProcessingS3DataDistributionType);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3CompressionType`, input.s3CompressionType, ProcessingS3CompressionType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3DataType`, input.s3DataType, ProcessingS3DataType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3InputMode`, input.s3InputMode, ProcessingS3InputMode);
+      checkRuntimeEnum(where, `input ${input.inputName} s3DataDistributionType`, input.s3DataDistributionType, ProcessingS3DataDistributionType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3CompressionType`, input.s3CompressionType, ProcessingS3CompressionType);
       requireLiteral(this, `input ${input.inputName} localPath`, input.localPath);
       checkLocalPath(this, `input ${input.inputName}`, input.localPath);
       this.inputs.push({ input, s3Uri: bindLocation(this, input.s3Uri, S3Access.READ) });
     }
     for (const output of outputs) {
-      checkRuntimeEnum(this.node.path, `output ${output.outputName} s3UploadMode`, output.s3UploadMode, ProcessingS3UploadMode);
+      checkRuntimeEnum(where, `output ${output.outputName} s3UploadMode`, output.s3UploadMode, ProcessingS3UploadMode);
       requireLiteral(this, `output ${output.outputName} localPath`, output.localPath);
       checkLocalPath(this, `output ${output.outputName}`, output.localPath);
       const s3Uri = output.s3Uri === undefined
@@ -581,7 +584,7 @@ export class ProcessingStep extends Step {
     this.jobVpc = JobVpc.bind(this, props.networkConfig ?? {}, {
       prefix: 'networkConfig.',
       securityGroupId: 'SecurityGroup',
-      description: `SageMaker processing jobs of ${this.node.path}`,
+      description: () => `SageMaker processing jobs of ${this.node.path}`,
       internalTraffic: 'Traffic between the instances of a distributed processing job',
     });
     this.jobVpc.grant(this.role);

@@ -47,17 +47,18 @@ export class Renderer implements IRenderContext {
     const rendered = renderer.renderValue(value) as T;
     return {
       value: rendered,
-      stepReferences: [...renderer.steps],
-      implicitDependencies: [...renderer.implicit],
-      parameterReferences: [...renderer.parameters],
-      problems: [...renderer.problems],
+      stepReferences: listOf(renderer.steps),
+      implicitDependencies: listOf(renderer.implicit),
+      parameterReferences: listOf(renderer.parameters),
+      problems: listOf(renderer.problems),
     };
   }
 
-  private readonly steps = new Set<IStepLike>();
-  private readonly implicit = new Set<IStepLike>();
-  private readonly parameters = new Set<IParameterLike>();
-  private readonly problems = new Set<string>();
+  // Created at their first entry: most values reference a step or two and nothing else.
+  private steps?: Set<IStepLike>;
+  private implicit?: Set<IStepLike>;
+  private parameters?: Set<IParameterLike>;
+  private problems?: Set<string>;
 
   private constructor() {}
 
@@ -104,19 +105,19 @@ export class Renderer implements IRenderContext {
   }
 
   public addStepReference(step: IStepLike): void {
-    this.steps.add(step);
+    (this.steps ??= new Set()).add(step);
   }
 
   public addImplicitDependency(step: IStepLike): void {
-    this.implicit.add(step);
+    (this.implicit ??= new Set()).add(step);
   }
 
   public addParameterReference(parameter: IParameterLike): void {
-    this.parameters.add(parameter);
+    (this.parameters ??= new Set()).add(parameter);
   }
 
   public addProblem(message: string): void {
-    this.problems.add(message);
+    (this.problems ??= new Set()).add(message);
   }
 
   private renderNumber(value: number): unknown {
@@ -134,7 +135,9 @@ export class Renderer implements IRenderContext {
   }
 
   private renderString(value: string): unknown {
-    if (!containsTokens(value)) {
+    // The substring checks of containsTokens, without its pattern test: splitTokens finds no token
+    // in a string that has none, and the string is then returned as it is.
+    if (!value.includes('Token[') && !value.includes('e+289')) {
       return value;
     }
     const fragments = splitTokens(value);
@@ -148,6 +151,11 @@ export class Renderer implements IRenderContext {
     const values = fragments.map((f) => (f instanceof Expression ? f.render(this) : typeof f === 'string' ? f : Token.asString(f)));
     return { 'Std:Join': { On: '', Values: values } };
   }
+}
+
+/** The entries of a set (in insertion order), or a new empty list. */
+function listOf<T>(set: Set<T> | undefined): T[] {
+  return set === undefined ? [] : [...set];
 }
 
 /**

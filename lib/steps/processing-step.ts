@@ -682,30 +682,36 @@ export class ProcessingStep extends Step {
         S3UploadMode: output.s3UploadMode ?? ProcessingS3UploadMode.END_OF_JOB,
       },
     }));
+    // Optional keys assigned one by one in request order (spreading optional parts costs more than the rest of the render).
+    const clusterConfig: Record<string, unknown> = {
+      InstanceType: (props.instanceType ?? InstanceType.M5_XLARGE).toString(),
+      InstanceCount: props.instanceCount ?? 1,
+      VolumeSizeInGB: props.volumeSizeInGB ?? 30,
+    };
+    if (props.volumeKmsKey !== undefined) {
+      clusterConfig.VolumeKmsKeyId = props.volumeKmsKey.keyArn;
+    }
+    const appSpecification: Record<string, unknown> = { ImageUri: this.imageUri };
+    if (this.entrypoint) {
+      appSpecification.ContainerEntrypoint = this.entrypoint;
+    }
+    if (props.containerArguments) {
+      appSpecification.ContainerArguments = props.containerArguments;
+    }
     const args: Record<string, unknown> = {
-      ProcessingResources: {
-        ClusterConfig: {
-          InstanceType: (props.instanceType ?? InstanceType.M5_XLARGE).toString(),
-          InstanceCount: props.instanceCount ?? 1,
-          VolumeSizeInGB: props.volumeSizeInGB ?? 30,
-          ...(props.volumeKmsKey !== undefined ? { VolumeKmsKeyId: props.volumeKmsKey.keyArn } : {}),
-        },
-      },
-      AppSpecification: {
-        ImageUri: this.imageUri,
-        ...(this.entrypoint ? { ContainerEntrypoint: this.entrypoint } : {}),
-        ...(props.containerArguments ? { ContainerArguments: props.containerArguments } : {}),
-      },
+      ProcessingResources: { ClusterConfig: clusterConfig },
+      AppSpecification: appSpecification,
       RoleArn: this.role.roleArn,
     };
     if (inputs.length > 0) {
       args.ProcessingInputs = inputs;
     }
     if (outputs.length > 0) {
-      args.ProcessingOutputConfig = {
-        Outputs: outputs,
-        ...(props.outputKmsKey !== undefined ? { KmsKeyId: props.outputKmsKey.keyArn } : {}),
-      };
+      const outputConfig: Record<string, unknown> = { Outputs: outputs };
+      if (props.outputKmsKey !== undefined) {
+        outputConfig.KmsKeyId = props.outputKmsKey.keyArn;
+      }
+      args.ProcessingOutputConfig = outputConfig;
     }
     const environment = renderEnvironment(this, props.environment);
     if (environment) {

@@ -121,7 +121,7 @@ function secondsOf(duration: Duration): number {
 export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
   const seconds = maxRuntime !== undefined ? maxRuntime.toSeconds() : secondsOf(fallback);
   // `Duration.seconds(param.valueAsNumber)`: an Integer parameter the service reads when the job starts.
-  if (Token.isUnresolved(seconds)) {
+  if (isNumberToken(seconds)) {
     return seconds;
   }
   if (seconds < 1 || seconds > secondsOf(limit)) {

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { dnsSuffixOf, imageUriIn, ResolvedImage, resolveImage } from './images/image-uris';
 import { InstanceType } from './instance-type';
-import { partitionOf } from './private/partition';
+import { partitionOf, stackOf } from './private/partition';
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]` */
 const ECR_URI = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].*)?$/;
@@ -298,7 +298,7 @@ class RegistryImage extends ContainerImage {
         granted = new Set<string>();
         PULL_GRANTS.set(principal, granted);
       }
-      const repositoryArn = `arn:${partitionOf(Stack.of(scope))}:${repository}`;
+      const repositoryArn = `arn:${partitionOf(stackOf(scope))}:${repository}`;
       if (!granted.has(repositoryArn)) {
         granted.add(repositoryArn);
         iam.Grant.addToPrincipal({

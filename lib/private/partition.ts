@@ -1,4 +1,5 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Stage } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 
 const PARTITIONS = new WeakMap<Stack, string>();
 
@@ -16,4 +17,16 @@ export function partitionOf(stack: Stack): string {
     PARTITIONS.set(stack, partition);
   }
   return partition;
+}
+
+/**
+ * `Stack.of(construct)`, asked of the construct's scope when the construct is neither a stack nor a
+ * stage: `Stack.of` gives the same answer for both then (it walks up the scopes to the first stack),
+ * but caches it on every construct it is asked about by defining a property on it, which costs a
+ * step more than the rest of its stack lookups. Steps ask this of themselves; their scope (usually
+ * the pipeline) has been asked before.
+ */
+export function stackOf(construct: IConstruct): Stack {
+  const scope = construct.node.scope;
+  return scope !== undefined && !Stack.isStack(construct) && !Stage.isStage(construct) ? Stack.of(scope) : Stack.of(construct);
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +15,7 @@ import { S3Access, S3AssetLocationOptions, S3Location, stageText } from '../inpu
 import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { JobVpc } from '../private/job-vpc';
+import { stackOf } from '../private/partition';
 import { grantS3Uri } from '../private/s3-grants';
 import { Processor, ProcessorConfig, PySparkProcessorProps, SparkJarProcessorProps } from '../processors';
 import { createPropertyTree, ProcessingJobProperties } from '../properties';
@@ -512,7 +513,7 @@ export class ProcessingStep extends Step {
     this.props = props;
     this.properties = createPropertyTree(this, 'Processing') as ProcessingJobProperties;
     this.role = bindJobStep(this.pipeline, 'processing-job', props.role);
-    const stack = Stack.of(this);
+    const stack = stackOf(this);
 
     checkInteger(this, 'instanceCount', props.instanceCount, 1, 100);
     checkInteger(this, 'volumeSizeInGB', props.volumeSizeInGB, 1, 16384);
@@ -737,7 +738,7 @@ function bindLocation(step: Step, location: string | S3Location, access: S3Acces
   if (location instanceof S3Location) {
     return location.bind(step, { grantee: (step as ProcessingStep).role, access }).s3Uri;
   }
-  grantS3Uri((step as ProcessingStep).role, Stack.of(step), location, access === S3Access.READ ? 'read' : 'readWrite');
+  grantS3Uri((step as ProcessingStep).role, stackOf(step), location, access === S3Access.READ ? 'read' : 'readWrite');
   return location;
 }
 

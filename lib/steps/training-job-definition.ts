@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
+import { stackOf } from '../private/partition';
 import { grantS3Uri } from '../private/s3-grants';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */
@@ -181,7 +182,7 @@ export class TrainingInput {
       return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
     }
     if (typeof this.s3Uri === 'string') {
-      grantS3Uri(role, Stack.of(step), this.s3Uri, 'read');
+      grantS3Uri(role, stackOf(step), this.s3Uri, 'read');
     }
     // Anything else (a property-tree node reached through `any`) renders as an expression and is
     // reported by the pipeline's validation.
@@ -432,7 +433,7 @@ export class TrainingJobConfig {
     const p = prop;
     // Written only into errors: the construct path is recomputed from the scope chain on every read.
     const where = (): string => scope.node.path;
-    const stack = Stack.of(scope);
+    const stack = stackOf(scope);
 
     if ((o.image === undefined) === (o.algorithmName === undefined)) {
       throw new Error(`${where()}: give exactly one of ${p}image and ${p}algorithmName; received ${o.image === undefined ? 'neither' : 'both'}. Use image: ContainerImage.fromRegistry(uri) for a container, or algorithmName for an algorithm resource.`);

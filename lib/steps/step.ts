@@ -392,8 +392,14 @@ const NO_EXTRAS: RenderResult<Record<string, unknown>> = Object.freeze({
 
 /** The items of `lists`, in order, each once; a new list. */
 function unique<T>(...lists: T[][]): T[] {
-  const items = lists.flat();
-  return items.length === 0 ? [] : [...new Set(items)];
+  // Most steps reference one step or none: a set only when there are several items.
+  let items: T[] = [];
+  for (const list of lists) {
+    if (list.length > 0) {
+      items = items.length === 0 ? list : items.concat(list);
+    }
+  }
+  return items.length <= 1 ? [...items] : [...new Set(items)];
 }
 
 /**

@@ -174,7 +174,7 @@ export class BoundCheckJob {
       prefix: 'checkJobConfig.networkConfig.',
       applyOnlyNames: ['checkJobConfig.networkConfig.subnets', 'securityGroups', 'networkConfig.vpc'],
       securityGroupId: 'SecurityGroup',
-      description: `SageMaker check jobs of ${step.node.path}`,
+      description: () => `SageMaker check jobs of ${step.node.path}`,
       internalTraffic: 'Traffic between the instances of a distributed check job',
     });
     this.jobVpc.grant(this.role);
@@ -285,7 +285,7 @@ export function bindLocation(step: Step & { readonly role: iam.IRole }, prop: st
   if (location instanceof S3Location) {
     return location.bind(step, { grantee: step.role, access }).s3Uri;
   }
-  refusePropertyProblem(`${step.node.path}: ${prop}`, location);
+  refusePropertyProblem(() => `${step.node.path}: ${prop}`, location);
   if (typeof location !== 'string') {
     throw new Error(`${step.node.path}: ${prop} must be an s3:// URI, an expression or an S3Location; received ${typeof location}.`);
   }

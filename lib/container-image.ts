@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { dnsSuffixOf, imageUriIn, ResolvedImage, resolveImage } from './images/image-uris';
 import { InstanceType } from './instance-type';
+import { partitionOf, stackOf } from './private/partition';
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]` */
 const ECR_URI = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].*)?$/;
@@ -257,6 +258,26 @@ export abstract class ContainerImage {
 /** Principal -> ECR repository ARNs it has been granted pulls from (by {@link RegistryImage}). */
 const PULL_GRANTS = new WeakMap<iam.IPrincipal, Set<string>>();
 
+/**
+ * Image URI -> the part of its repository's ARN after the partition (`ecr:<region>:<account>:repository/<name>`),
+ * or null when it is no literal Amazon ECR URI. An app names few images, used by many steps (each
+ * with its own `ContainerImage.fromRegistry` object): each URI is parsed once.
+ */
+const ECR_REPOSITORIES = new Map<string, string | null>();
+
+function ecrRepositoryOf(imageUri: string): string | undefined {
+  let repository = ECR_REPOSITORIES.get(imageUri);
+  if (repository === undefined) {
+    if (Token.isUnresolved(imageUri)) {
+      return undefined; // not remembered: token texts are many and each used once
+    }
+    const match = ECR_URI.exec(imageUri);
+    repository = match === null ? null : `ecr:${match[2]}:${match[1]}:repository/${match[3]}`;
+    ECR_REPOSITORIES.set(imageUri, repository);
+  }
+  return repository ?? undefined;
+}
+
 class RegistryImage extends ContainerImage {
   constructor(private readonly imageUri: string) {
     super();
@@ -266,17 +287,18 @@ class RegistryImage extends ContainerImage {
   }
 
   public bind(scope: IConstruct, role: iam.IGrantable): ContainerImageConfig {
-    const match = Token.isUnresolved(this.imageUri) ? null : ECR_URI.exec(this.imageUri);
-    if (match) {
-      const [, account, region, repository] = match;
+    const repository = ecrRepositoryOf(this.imageUri);
+    if (repository !== undefined) {
       // Steps of a pipeline usually share their role and images: grant each repository once per
       // principal instead of adding (and later merging) two statements per step.
       const principal = role.grantPrincipal;
-      const first = !PULL_GRANTS.has(principal);
-      const granted = PULL_GRANTS.get(principal) ?? new Set<string>();
-      PULL_GRANTS.set(principal, granted);
-      const partition = Stack.of(scope).partition;
-      const repositoryArn = `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+      let granted = PULL_GRANTS.get(principal);
+      const first = granted === undefined;
+      if (granted === undefined) {
+        granted = new Set<string>();
+        PULL_GRANTS.set(principal, granted);
+      }
+      const repositoryArn = `arn:${partitionOf(stackOf(scope))}:${repository}`;
       if (!granted.has(repositoryArn)) {
         granted.add(repositoryArn);
         iam.Grant.addToPrincipal({

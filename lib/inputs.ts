@@ -11,6 +11,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
 import { expressionOf, refusePropertyProblem } from './private/expression';
 import { NAG_REASONS, noteLibraryPrincipal, noteLibraryS3Grant, suppressInherentFindings } from './private/nag';
+import { stackOf } from './private/partition';
 import { grantS3Uri } from './private/s3-grants';
 import type { Step } from './steps/step';
 
@@ -112,7 +113,7 @@ class UriLocation extends S3Location {
   }
 
   public bind(step: Step, options: S3LocationBindOptions): S3LocationConfig {
-    grantS3Uri(options.grantee, Stack.of(step), this.uri, options.access === S3Access.READ ? 'read' : 'readWrite');
+    grantS3Uri(options.grantee, stackOf(step), this.uri, options.access === S3Access.READ ? 'read' : 'readWrite');
     return { s3Uri: this.uri };
   }
 }

@@ -153,7 +153,7 @@ export function checkS3UriProp(scope: IConstruct, prop: string, uri: string | un
   if (uri === undefined) {
     return;
   }
-  refusePropertyProblem(`${scope.node.path}: ${prop}`, uri);
+  refusePropertyProblem(() => `${scope.node.path}: ${prop}`, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${scope.node.path}: ${prop} must be an S3 URI string (a literal, a parameter or a step property); received ${typeof uri}.`);
   }
@@ -177,7 +177,7 @@ function checkModelEnvironment(scope: IConstruct, prop: string, environment: Rec
     if (key.length > 1024 || !ENV_NAME_PATTERN.test(key)) {
       throw new Error(`${scope.node.path}: ${prop} variable name '${key}' is invalid; names are letters, digits and underscores, not starting with a digit, at most 1,024 characters.`);
     }
-    refusePropertyProblem(`${scope.node.path}: ${prop} variable '${key}'`, value);
+    refusePropertyProblem(() => `${scope.node.path}: ${prop} variable '${key}'`, value);
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: ${prop} variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }

@@ -121,14 +121,14 @@ export class StepPropertyReference extends Expression {
  */
 export function createPropertyTree(step: IStepLike, stepType: string, rootDescription?: string): unknown {
   const root = rootMembersOf(stepType);
-  return structNode(step, '', root.members, rootDescription ?? root.description);
+  return structNode(step, '', rootDescription === undefined ? root : { kind: 'structure', members: root.members, shapeName: rootDescription });
 }
 
 /** Step type -> the members of its property roots (merged, first root wins) and their description. */
-const ROOT_MEMBERS = new Map<string, { members: Map<string, string>; description: string }>();
+const ROOT_MEMBERS = new Map<string, StructureInfo>();
 
 /** The merged members of a step type's property roots, computed once per step type (every step of that type shares them). */
-function rootMembersOf(stepType: string): { members: Map<string, string>; description: string } {
+function rootMembersOf(stepType: string): StructureInfo {
   let root = ROOT_MEMBERS.get(stepType);
   if (root !== undefined) {
     return root;
@@ -149,7 +149,7 @@ function rootMembersOf(stepType: string): { members: Map<string, string>; descri
       }
     }
   }
-  root = { members, description: roots.join(' + ') };
+  root = { kind: 'structure', members, shapeName: roots.join(' + ') };
   ROOT_MEMBERS.set(stepType, root);
   return root;
 }
@@ -198,24 +198,66 @@ function node(step: IStepLike, path: string, ref: string): unknown {
   }
   switch (shape.kind) {
     case 'structure':
-      return structNode(step, path, membersOf(ref, shape.members), ref);
+      return structNode(step, path, structureOf(ref, shape.members));
     case 'list':
-      return listNode(step, path, shape.member, shape.keyedBy, ref);
+      return listNode(step, path, listOf(ref, shape.member, shape.keyedBy));
     case 'map':
       return mapNode(step, path, shape.value);
   }
 }
 
-/** Structure shape -> its members as a map, built once per shape. */
-const STRUCT_MEMBERS = new Map<string, Map<string, string>>();
+/*
+ * Inner nodes (structures, lists, maps) are proxies whose handlers are shared by every node of a
+ * kind: what a node knows (its step, path and shape, and the children built so far) lives on the
+ * reference its target carries, so building a node allocates the target, its reference and the
+ * proxy, and nothing per handler. The shapes are described once per shape, not once per node.
+ */
 
-function membersOf(ref: string, members: Record<string, string>): Map<string, string> {
-  let map = STRUCT_MEMBERS.get(ref);
-  if (map === undefined) {
-    map = new Map(Object.entries(members));
-    STRUCT_MEMBERS.set(ref, map);
+/** A structure shape as its nodes use it: its members (a map, built once per shape) and its name. */
+interface StructureInfo {
+  readonly kind: 'structure';
+  readonly members: Map<string, string>;
+  readonly shapeName: string;
+}
+
+/** A list shape as its nodes use it. */
+interface ListInfo {
+  readonly kind: 'list';
+  readonly member: string;
+  readonly keyedBy: string | undefined;
+  readonly shapeName: string;
+}
+
+/** A map shape as its nodes use it. */
+interface MapInfo {
+  readonly kind: 'map';
+  readonly value: string;
+}
+
+type InnerShape = StructureInfo | ListInfo | MapInfo;
+
+/** Structure shape -> its members as a map and its name, built once per shape. */
+const STRUCTURES = new Map<string, StructureInfo>();
+
+function structureOf(ref: string, members: Record<string, string>): StructureInfo {
+  let info = STRUCTURES.get(ref);
+  if (info === undefined) {
+    info = { kind: 'structure', members: new Map(Object.entries(members)), shapeName: ref };
+    STRUCTURES.set(ref, info);
   }
-  return map;
+  return info;
+}
+
+/** List shape -> what its nodes need, built once per shape. */
+const LISTS = new Map<string, ListInfo>();
+
+function listOf(ref: string, member: string, keyedBy: string | undefined): ListInfo {
+  let info = LISTS.get(ref);
+  if (info === undefined) {
+    info = { kind: 'list', member, keyedBy, shapeName: ref };
+    LISTS.set(ref, info);
+  }
+  return info;
 }
 
 /** Names that JavaScript tooling probes on objects (promises, jest, inspect) are not members. */
@@ -227,116 +269,144 @@ function join(path: string, member: string): string {
   return path === '' ? member : `${path}.${member}`;
 }
 
-function structNode(step: IStepLike, path: string, members: Map<string, string>, shapeName: string): unknown {
-  const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, () => `'${path}' is the structure ${shapeName}, not a value; choose one of its members (${[...members.keys()].slice(0, 8).join(', ')}...)`);
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop !== 'string') {
-        return Reflect.get(t, prop);
-      }
-      const ref = members.get(prop);
-      if (ref !== undefined) {
-        if (!cache.has(prop)) {
-          cache.set(prop, node(step, join(path, prop), ref));
-        }
-        return cache.get(prop);
-      }
-      const caseInsensitive = [...members.keys()].find((m) => m.toLowerCase() === prop.toLowerCase());
-      if (!looksLikeMember(prop) && caseInsensitive === undefined) {
-        return Reflect.get(t, prop);
-      }
-      return invalidNode(step, join(path, prop), unknownMemberMessage(step, path, prop, shapeName, [...members.keys()]));
-    },
-    has(_t, prop) {
-      return typeof prop === 'string' && members.has(prop);
-    },
-    ownKeys() {
-      return [...members.keys()];
-    },
-    getOwnPropertyDescriptor(_t, prop) {
-      return typeof prop === 'string' && members.has(prop) ? { enumerable: true, configurable: true } : undefined;
-    },
-  });
+/** The reference an inner node's proxy target carries: its state. */
+function stateOf(target: NodeTarget): InnerNodeReference {
+  return target[EXPRESSION_OF] as InnerNodeReference;
 }
 
-function listNode(step: IStepLike, path: string, member: string, keyedBy: string | undefined, shapeName: string): unknown {
-  const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, () => `'${path}' is a list, not a value; index it, e.g. ${path}[0]`);
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop !== 'string') {
-        return Reflect.get(t, prop);
-      }
-      if (/^(0|[1-9][0-9]*)$/.test(prop)) {
-        const childPath = `${path}[${prop}]`;
-        if (!cache.has(childPath)) {
-          cache.set(childPath, node(step, childPath, member));
-        }
-        return cache.get(childPath);
-      }
-      if (prop in t) {
-        return Reflect.get(t, prop);
-      }
-      const childPath = `${path}['${prop}']`;
-      if (keyedBy === undefined) {
-        return invalidNode(step, childPath, `Property ${step.stepName}.${path} (${shapeName}) can be indexed by position only (for example [0]); the service cannot look its items up by name '${prop}'. (Step ${step.node.path})`);
-      }
-      if (prop.includes("'")) {
-        return invalidNode(step, childPath, `Property key '${prop}' of ${step.stepName}.${path} contains a single quote, which the service's property paths cannot express.`);
-      }
-      if (!cache.has(childPath)) {
-        cache.set(childPath, node(step, childPath, member));
-      }
-      return cache.get(childPath);
-    },
-  });
+/**
+ * The child of an inner node under `key` (a member name, or the child's path in lists and maps),
+ * built at its first access; `path` gives the child's path (called only then).
+ */
+function childOf(state: InnerNodeReference, key: string, ref: string, path: (key: string) => string): unknown {
+  const children = (state.children ??= new Map<string, unknown>());
+  if (!children.has(key)) {
+    children.set(key, node(state.step, path(key), ref));
+  }
+  return children.get(key);
 }
+
+/** A child path that is its key. */
+const keyIsPath = (key: string): string => key;
+
+const STRUCT_HANDLER: ProxyHandler<NodeTarget> = {
+  get(t, prop) {
+    if (typeof prop !== 'string') {
+      return Reflect.get(t, prop);
+    }
+    const state = stateOf(t);
+    const { members, shapeName } = state.shape as StructureInfo;
+    const ref = members.get(prop);
+    if (ref !== undefined) {
+      return childOf(state, prop, ref, (member) => join(state.path, member));
+    }
+    const caseInsensitive = [...members.keys()].find((m) => m.toLowerCase() === prop.toLowerCase());
+    if (!looksLikeMember(prop) && caseInsensitive === undefined) {
+      return Reflect.get(t, prop);
+    }
+    return invalidNode(state.step, join(state.path, prop), unknownMemberMessage(state.step, state.path, prop, shapeName, [...members.keys()]));
+  },
+  has(t, prop) {
+    return typeof prop === 'string' && (stateOf(t).shape as StructureInfo).members.has(prop);
+  },
+  ownKeys(t) {
+    return [...(stateOf(t).shape as StructureInfo).members.keys()];
+  },
+  getOwnPropertyDescriptor(t, prop) {
+    return typeof prop === 'string' && (stateOf(t).shape as StructureInfo).members.has(prop) ? { enumerable: true, configurable: true } : undefined;
+  },
+};
+
+function structNode(step: IStepLike, path: string, shape: StructureInfo): unknown {
+  return new Proxy(new NodeTarget(new InnerNodeReference(step, path, shape)), STRUCT_HANDLER);
+}
+
+const LIST_HANDLER: ProxyHandler<NodeTarget> = {
+  get(t, prop) {
+    if (typeof prop !== 'string') {
+      return Reflect.get(t, prop);
+    }
+    const state = stateOf(t);
+    const { member, keyedBy, shapeName } = state.shape as ListInfo;
+    const path = state.path;
+    if (/^(0|[1-9][0-9]*)$/.test(prop)) {
+      const childPath = `${path}[${prop}]`;
+      return childOf(state, childPath, member, keyIsPath);
+    }
+    if (prop in t) {
+      return Reflect.get(t, prop);
+    }
+    const childPath = `${path}['${prop}']`;
+    const step = state.step;
+    if (keyedBy === undefined) {
+      return invalidNode(step, childPath, `Property ${step.stepName}.${path} (${shapeName}) can be indexed by position only (for example [0]); the service cannot look its items up by name '${prop}'. (Step ${step.node.path})`);
+    }
+    if (prop.includes("'")) {
+      return invalidNode(step, childPath, `Property key '${prop}' of ${step.stepName}.${path} contains a single quote, which the service's property paths cannot express.`);
+    }
+    return childOf(state, childPath, member, keyIsPath);
+  },
+};
+
+function listNode(step: IStepLike, path: string, shape: ListInfo): unknown {
+  return new Proxy(new NodeTarget(new InnerNodeReference(step, path, shape)), LIST_HANDLER);
+}
+
+const MAP_HANDLER: ProxyHandler<NodeTarget> = {
+  get(t, prop) {
+    if (typeof prop !== 'string' || prop in t) {
+      return Reflect.get(t, prop);
+    }
+    const state = stateOf(t);
+    const path = state.path;
+    const childPath = `${path}['${prop}']`;
+    if (prop.includes("'")) {
+      return invalidNode(state.step, childPath, `Property key '${prop}' of ${state.step.stepName}.${path} contains a single quote, which the service's property paths cannot express.`);
+    }
+    return childOf(state, childPath, (state.shape as MapInfo).value, keyIsPath);
+  },
+};
 
 function mapNode(step: IStepLike, path: string, value: string): unknown {
-  const cache = new Map<string, unknown>();
-  const target = nodeTarget(step, path, () => `'${path}' is a map, not a value; look up a key, e.g. ${path}['KEY']`);
-  return new Proxy(target, {
-    get(t, prop) {
-      if (typeof prop !== 'string' || prop in t) {
-        return Reflect.get(t, prop);
-      }
-      const childPath = `${path}['${prop}']`;
-      if (prop.includes("'")) {
-        return invalidNode(step, childPath, `Property key '${prop}' of ${step.stepName}.${path} contains a single quote, which the service's property paths cannot express.`);
-      }
-      if (!cache.has(childPath)) {
-        cache.set(childPath, node(step, childPath, value));
-      }
-      return cache.get(childPath);
-    },
-  });
+  return new Proxy(new NodeTarget(new InnerNodeReference(step, path, { kind: 'map', value })), MAP_HANDLER);
 }
 
 /**
- * The object behind an inner node. If it reaches a string field anyway (through `any`), it
- * renders its path and reports that it is not a value.
- */
-function nodeTarget(step: IStepLike, path: string, problem: () => string): object {
-  return new NodeTarget(new InnerNodeReference(step, path, problem));
-}
-
-/**
- * The reference behind an inner node: renders its path and reports, only if it is ever rendered
- * (a mistake), that the node is not a value. The message is written then, not for every node built.
+ * The reference behind an inner node, and the node's state: its shape and the children built so
+ * far. It renders the node's path and reports, only if it is ever rendered (a mistake), that the
+ * node is not a value. The message is written then, not for every node built.
  */
 class InnerNodeReference extends StepPropertyReference {
-  constructor(step: IStepLike, path: string, private readonly describeProblem: () => string) {
+  /** Child nodes built so far, by member name (structures) or child path (lists, maps). */
+  public children?: Map<string, unknown>;
+
+  constructor(step: IStepLike, path: string, public readonly shape: InnerShape) {
     super(step, path, 'Unknown');
   }
 
   /** Written only when asked for (a mistake), not for every node built. */
   public get problem(): string {
-    return `Property ${this.step.stepName}.${this.describeProblem()} (step ${this.step.node.path})`;
+    return `Property ${this.step.stepName}.${describeInnerNode(this.path, this.shape)} (step ${this.step.node.path})`;
   }
 }
 
-/** The proxy target of an inner node: carries its reference, and prints and resolves as it. */
+/** Why an inner node is not a value, and what to do instead. */
+function describeInnerNode(path: string, shape: InnerShape): string {
+  switch (shape.kind) {
+    case 'structure':
+      return `'${path}' is the structure ${shape.shapeName}, not a value; choose one of its members (${[...shape.members.keys()].slice(0, 8).join(', ')}...)`;
+    case 'list':
+      return `'${path}' is a list, not a value; index it, e.g. ${path}[0]`;
+    case 'map':
+      return `'${path}' is a map, not a value; look up a key, e.g. ${path}['KEY']`;
+  }
+}
+
+/**
+ * The proxy target of an inner node: carries its reference, and prints and resolves as it. If the
+ * node reaches a string field anyway (through `any`), it renders its path and reports that it is
+ * not a value.
+ */
 class NodeTarget {
   public readonly creationStack: string[] = [];
   public readonly [EXPRESSION_OF]: StepPropertyReference;

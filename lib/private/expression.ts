@@ -1,5 +1,6 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { ErrorLocation, locationText } from './error-location';
 
 /**
  * The runtime type of a pipeline expression's value, as far as it is known at synth.
@@ -143,6 +144,15 @@ export function carriedExpression(value: object): Expression | undefined {
 }
 
 /**
+ * Whether `value` is a CDK number token. Number tokens are doubles near -1.89e+289, so any number
+ * above -1e+287 is a literal without asking `Token.isUnresolved`, which allocates two typed arrays
+ * for every number it checks.
+ */
+export function isNumberToken(value: number): boolean {
+  return value < -1e287 && Token.isUnresolved(value);
+}
+
+/**
  * Returns the expression behind a value, if the whole value is one expression token
  * (a string token, a number token or the expression object itself).
  */
@@ -151,7 +161,7 @@ export function expressionOf(value: unknown): Expression | undefined {
     return carriedExpression(value);
   }
   if (typeof value === 'string' || typeof value === 'number') {
-    if (!Token.isUnresolved(value)) {
+    if (typeof value === 'number' ? !isNumberToken(value) : !Token.isUnresolved(value)) {
       return undefined;
     }
     const token = Tokenization.reverse(value, { failConcat: false });
@@ -196,9 +206,9 @@ export function propertyProblemOf(value: unknown): string | undefined {
  * prefixed with `where`, when `value` is a property-tree node that is not a value: a type check
  * would otherwise only say it received an object.
  */
-export function refusePropertyProblem(where: string, value: unknown): void {
+export function refusePropertyProblem(where: ErrorLocation, value: unknown): void {
   const problem = propertyProblemOf(value);
   if (problem !== undefined) {
-    throw new Error(`${where}: ${problem}`);
+    throw new Error(`${locationText(where)}: ${problem}`);
   }
 }

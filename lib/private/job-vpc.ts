@@ -35,8 +35,8 @@ export interface JobVpcSettings {
   readonly applyOnlyNames?: [string, string, string];
   /** Id of the security group created when none is given. */
   readonly securityGroupId: string;
-  /** Description of that security group. */
-  readonly description: string;
+  /** Description of that security group (written only when the group is created). */
+  readonly description: () => string;
   /**
    * When set, the created group allows all traffic between its members (distributed jobs), with
    * this description.
@@ -53,30 +53,31 @@ export interface JobVpcSettings {
 export class JobVpc {
   /** Validates `options` and creates the security group in `scope` if needed. */
   public static bind(scope: Construct, options: JobVpcOptions & NetworkFlags, settings: JobVpcSettings): JobVpc {
-    const where = scope.node.path;
+    // The construct path is written only into errors (constructs recomputes it on every read).
+    const where = (): string => scope.node.path;
     const p = settings.prefix;
     checkBooleanValue(scope, `${p}enableNetworkIsolation`, options.enableNetworkIsolation);
     checkBooleanValue(scope, `${p}enableInterContainerTrafficEncryption`, options.enableInterContainerTrafficEncryption);
     if (options.vpc === undefined) {
       if (options.subnets !== undefined || options.securityGroups !== undefined) {
         const [subnets, groups, vpc] = settings.applyOnlyNames ?? [`${p}subnets`, `${p}securityGroups`, `${p}vpc`];
-        throw new Error(`${where}: ${subnets} and ${groups} apply only with ${vpc}; received ${options.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
+        throw new Error(`${where()}: ${subnets} and ${groups} apply only with ${vpc}; received ${options.subnets !== undefined ? 'subnets' : 'securityGroups'} without a vpc. Set vpc or remove them.`);
       }
       return new JobVpc(undefined, []);
     }
     if (options.securityGroups !== undefined && (options.securityGroups.length < 1 || options.securityGroups.length > 5)) {
-      throw new Error(`${where}: ${p}securityGroups takes 1-5 security groups; received ${options.securityGroups.length}. Omit it to have one created.`);
+      throw new Error(`${where()}: ${p}securityGroups takes 1-5 security groups; received ${options.securityGroups.length}. Omit it to have one created.`);
     }
     const subnetIds = options.vpc.selectSubnets(options.subnets).subnetIds;
     if (subnetIds.length < 1 || subnetIds.length > 16) {
-      throw new Error(`${where}: ${p}subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
+      throw new Error(`${where()}: ${p}subnets must select 1-16 subnets of the VPC; selected ${subnetIds.length}. Adjust the subnet selection.`);
     }
     if (options.securityGroups !== undefined) {
       return new JobVpc(subnetIds, [...options.securityGroups]);
     }
     const group = new ec2.SecurityGroup(scope, settings.securityGroupId, {
       vpc: options.vpc,
-      description: settings.description,
+      description: settings.description(),
       allowAllOutbound: true,
     });
     if (settings.internalTraffic !== undefined) {

@@ -10,8 +10,11 @@ const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}/g;
  */
 const NUMBER_TOKEN_TEXT = /-1\.888154589\d*e\+289/g;
 
-/** A string token or a printed number token (`matchAll` copies it, so sharing it is safe). */
-const ANY_TOKEN_TEXT = new RegExp(`${STRING_TOKEN.source}|${NUMBER_TOKEN_TEXT.source}`, 'g');
+/**
+ * A string token or a printed number token, for the `exec` loop of {@link splitTokens} (the only
+ * user of its `lastIndex`, which it resets first; nothing called inside the loop uses it).
+ */
+const TOKEN_SCAN = new RegExp(`${STRING_TOKEN.source}|${NUMBER_TOKEN_TEXT.source}`, 'g');
 
 /** {@link NUMBER_TOKEN_TEXT} without the global flag, for `test`. */
 const NUMBER_TOKEN_TEXT_ONCE = new RegExp(NUMBER_TOKEN_TEXT.source);
@@ -44,17 +47,18 @@ export class Renderer implements IRenderContext {
     const rendered = renderer.renderValue(value) as T;
     return {
       value: rendered,
-      stepReferences: [...renderer.steps],
-      implicitDependencies: [...renderer.implicit],
-      parameterReferences: [...renderer.parameters],
-      problems: [...renderer.problems],
+      stepReferences: listOf(renderer.steps),
+      implicitDependencies: listOf(renderer.implicit),
+      parameterReferences: listOf(renderer.parameters),
+      problems: listOf(renderer.problems),
     };
   }
 
-  private readonly steps = new Set<IStepLike>();
-  private readonly implicit = new Set<IStepLike>();
-  private readonly parameters = new Set<IParameterLike>();
-  private readonly problems = new Set<string>();
+  // Created at their first entry: most values reference a step or two and nothing else.
+  private steps?: Set<IStepLike>;
+  private implicit?: Set<IStepLike>;
+  private parameters?: Set<IParameterLike>;
+  private problems?: Set<string>;
 
   private constructor() {}
 
@@ -101,19 +105,19 @@ export class Renderer implements IRenderContext {
   }
 
   public addStepReference(step: IStepLike): void {
-    this.steps.add(step);
+    (this.steps ??= new Set()).add(step);
   }
 
   public addImplicitDependency(step: IStepLike): void {
-    this.implicit.add(step);
+    (this.implicit ??= new Set()).add(step);
   }
 
   public addParameterReference(parameter: IParameterLike): void {
-    this.parameters.add(parameter);
+    (this.parameters ??= new Set()).add(parameter);
   }
 
   public addProblem(message: string): void {
-    this.problems.add(message);
+    (this.problems ??= new Set()).add(message);
   }
 
   private renderNumber(value: number): unknown {
@@ -131,7 +135,9 @@ export class Renderer implements IRenderContext {
   }
 
   private renderString(value: string): unknown {
-    if (!containsTokens(value)) {
+    // The substring checks of containsTokens, without its pattern test: splitTokens finds no token
+    // in a string that has none, and the string is then returned as it is.
+    if (!value.includes('Token[') && !value.includes('e+289')) {
       return value;
     }
     const fragments = splitTokens(value);
@@ -147,6 +153,11 @@ export class Renderer implements IRenderContext {
   }
 }
 
+/** The entries of a set (in insertion order), or a new empty list. */
+function listOf<T>(set: Set<T> | undefined): T[] {
+  return set === undefined ? [] : [...set];
+}
+
 /**
  * Whether a string holds any token: a CDK string token, or a number token printed into it
  * (which `Token.isUnresolved` does not see).
@@ -160,42 +171,50 @@ export function containsTokens(value: string): boolean {
 }
 
 /**
+ * Token text (`${Token[...]}`) -> the token it stands for. CDK's token map is global and never
+ * forgets a token, and a token's text is unique for the life of the process, so an entry never goes
+ * stale; a definition repeats the same few tokens (a bucket name) in many strings, and each lookup
+ * through `Tokenization.reverseString` allocates a tokenizer and its fragments.
+ */
+const STRING_TOKENS = new Map<string, IResolvable>();
+
+function stringToken(text: string): IResolvable | undefined {
+  let token = STRING_TOKENS.get(text);
+  if (token === undefined) {
+    token = Tokenization.reverseString(text).firstToken;
+    if (token !== undefined) {
+      STRING_TOKENS.set(text, token);
+    }
+  }
+  return token;
+}
+
+/**
  * Splits a string into literal text and the tokens it contains, in order. Adjacent literals and
  * CloudFormation tokens are kept apart so that each CloudFormation token stays one `Values` item.
  */
 export function splitTokens(value: string): Array<string | IResolvable> {
   const parts: Array<string | IResolvable> = [];
   let last = 0;
-  for (const match of value.matchAll(ANY_TOKEN_TEXT)) {
+  // `exec` on the shared expression rather than `matchAll`, which copies it and makes an iterator.
+  TOKEN_SCAN.lastIndex = 0;
+  for (let match = TOKEN_SCAN.exec(value); match !== null; match = TOKEN_SCAN.exec(value)) {
     const text = match[0];
-    const index = match.index ?? 0;
-    const token = text.startsWith('${') ? Tokenization.reverseString(text).firstToken : Tokenization.reverseNumber(Number(text));
+    const token = text.startsWith('${') ? stringToken(text) : Tokenization.reverseNumber(Number(text));
     if (token === undefined) {
-      continue;
+      continue; // not a token after all: the text stays in the literal around it
     }
-    if (index > last) {
-      parts.push(value.slice(last, index));
+    if (match.index > last) {
+      parts.push(value.slice(last, match.index));
     }
     parts.push(token);
-    last = index + text.length;
+    last = match.index + text.length;
   }
+  // Literals are sliced between tokens (text that is no token stays inside them), so no two are adjacent.
   if (last < value.length) {
     parts.push(value.slice(last));
   }
-  return mergeLiterals(parts);
-}
-
-function mergeLiterals(parts: Array<string | IResolvable>): Array<string | IResolvable> {
-  const merged: Array<string | IResolvable> = [];
-  for (const part of parts) {
-    const previous = merged[merged.length - 1];
-    if (typeof part === 'string' && typeof previous === 'string') {
-      merged[merged.length - 1] = previous + part;
-    } else {
-      merged.push(part);
-    }
-  }
-  return merged;
+  return parts;
 }
 
 /** Owner -> its last cached value and the key it was computed for. */

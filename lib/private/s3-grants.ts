@@ -1,8 +1,9 @@
 import { Annotations, AspectPriority, Aspects, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { expressionOf } from './expression';
+import { Expression } from './expression';
 import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
+import { partitionOf } from './partition';
 import { containsTokens, splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
@@ -17,16 +18,16 @@ export interface StaticS3Location {
  * the bucket is only known at run time (a parameter or step property).
  */
 export function staticS3Location(uri: string): StaticS3Location | undefined {
-  if (expressionOf(uri) !== undefined) {
-    return undefined;
-  }
   let fixed = '';
   let cut = false;
   if (containsTokens(uri)) {
+    // One pass over the URI's parts. A URI that is one expression (a parameter, a step property)
+    // cuts at its first part, leaving no bucket; the parts are the token objects themselves, so an
+    // expression is recognized without printing and looking it up again.
     for (const part of splitTokens(uri)) {
       if (typeof part === 'string') {
         fixed += part;
-      } else if (expressionOf(Token.asString(part)) !== undefined) {
+      } else if (part instanceof Expression) {
         cut = true;
         break;
       } else {
@@ -167,7 +168,7 @@ export function grantS3Uri(grantee: iam.IGrantable, scope: Stack, uri: string, a
 }
 
 function bucketArn(scope: Stack, bucket: string): string {
-  return `arn:${scope.partition}:s3:::${bucket}`;
+  return `arn:${partitionOf(scope)}:s3:::${bucket}`;
 }
 
 function objectsArn(scope: Stack, bucket: string, keyPrefix: string): string {
@@ -235,12 +236,19 @@ function renderStatements(grants: PrincipalGrants, budget: boolean): void {
   for (const [name, bucket] of grants.buckets) {
     effective.set(name, { readWrite: uncovered(bucket.readWrite), read: uncovered(bucket.read) });
   }
+  // The size of a bucket's grants, computed once per bucket and again only after its prefixes are widened.
+  const sizes = new Map<string, number>();
   const sizeOf = (name: string): number => {
-    const e = effective.get(name)!;
-    const prefixes = [...e.read, ...e.readWrite];
-    const objects = prefixes.reduce((n, p) => n + estimate(objectsArn(scope, name, p), arnEstimate), 0);
-    const list = prefixes.includes('') ? 0 : prefixes.reduce((n, p) => n + estimate(`${p}*`, arnEstimate), 0);
-    return objects + list + 120;
+    let size = sizes.get(name);
+    if (size === undefined) {
+      const e = effective.get(name)!;
+      const prefixes = [...e.read, ...e.readWrite];
+      const objects = prefixes.reduce((n, p) => n + estimate(objectsArn(scope, name, p), arnEstimate), 0);
+      const list = prefixes.includes('') ? 0 : prefixes.reduce((n, p) => n + estimate(`${p}*`, arnEstimate), 0);
+      size = objects + list + 120;
+      sizes.set(name, size);
+    }
+    return size;
   };
   if (budget) {
     const widened = new Set<string>();
@@ -257,14 +265,16 @@ function renderStatements(grants: PrincipalGrants, budget: boolean): void {
       const readWrite = e.readWrite.length > 1 ? [commonPrefix(e.readWrite)] : e.readWrite;
       const read = e.read.length > 1 ? [commonPrefix(e.read)] : e.read;
       effective.set(name, { readWrite, read });
+      sizes.delete(name);
       total += sizeOf(name) - before;
       const what = [
         ...(e.readWrite.length > 1 ? [`${e.readWrite.length} read-write prefixes to '${readWrite[0]}*'`] : []),
         ...(e.read.length > 1 ? [`${e.read.length} read prefixes to '${read[0]}*'`] : []),
       ].join(' and ');
       const roleName = Construct.isConstruct(grants.principal) ? grants.principal.node.path : String(grants.principal);
+      const bucketName = readable(scope, name);
       Annotations.of(Construct.isConstruct(grants.principal) ? grants.principal : scope).addWarningV2('cdk-sagemaker-pipelines:s3GrantsWidened',
-        `the S3 grants of role ${roleName} would exceed IAM's policy size quotas (${PRINCIPAL_S3_BUDGET.toLocaleString('en-US')} characters budgeted for S3 per role), so in bucket ${readable(scope, name)} the role is granted ${what || 'its prefixes together'}: s3://${readable(scope, name)}/${readWrite[0] ?? read[0] ?? ''}*. To keep grants narrow, write step outputs under fewer shared prefixes (e.g. s3://bucket/<pipeline>/<step>/...), give steps their own roles, or acknowledge this warning.`);
+        `the S3 grants of role ${roleName} would exceed IAM's policy size quotas (${PRINCIPAL_S3_BUDGET.toLocaleString('en-US')} characters budgeted for S3 per role), so in bucket ${bucketName} the role is granted ${what || 'its prefixes together'}: s3://${bucketName}/${readWrite[0] ?? read[0] ?? ''}*. To keep grants narrow, write step outputs under fewer shared prefixes (e.g. s3://bucket/<pipeline>/<step>/...), give steps their own roles, or acknowledge this warning.`);
     }
   }
 

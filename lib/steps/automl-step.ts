@@ -448,7 +448,7 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     this.jobVpc = JobVpc.bind(this, props, {
       prefix: '',
       securityGroupId: 'SecurityGroup',
-      description: `SageMaker AutoML jobs of ${where}`,
+      description: () => `SageMaker AutoML jobs of ${where}`,
       internalTraffic: 'Traffic between the instances of the AutoML job\'s training jobs',
     });
     this.securityGroups = this.jobVpc.securityGroups;
@@ -456,8 +456,8 @@ export class AutoMLStep extends Step implements ec2.IConnectable {
     // IAM: bind, then grant the job role what its inputs and outputs need
     this.role = bindJobStep(this.pipeline, 'automl-job', props.role);
     props.inputs.forEach((input, i) => {
-      checkRuntimeEnum(this.node.path, `inputs[${i}].s3DataType`, input.options.s3DataType, AutoMLS3DataType);
-      checkRuntimeEnum(this.node.path, `inputs[${i}].compressionType`, input.options.compressionType, AutoMLCompressionType);
+      checkRuntimeEnum(() => this.node.path, `inputs[${i}].s3DataType`, input.options.s3DataType, AutoMLS3DataType);
+      checkRuntimeEnum(() => this.node.path, `inputs[${i}].compressionType`, input.options.compressionType, AutoMLCompressionType);
     });
     for (const input of props.inputs) {
       grantS3Uri(this.role, stack, input.s3Uri, 'read');

@@ -320,7 +320,7 @@ export class ClarifyCheckStep extends Step {
     this.job = new BoundCheckJob(this, props.checkJobConfig, []);
     this.role = this.job.role;
     this.flags = new CheckFlags(this, props, this.role);
-    refusePropertyProblem(`${this.node.path}: modelConfig.modelName`, props.modelConfig?.modelName);
+    refusePropertyProblem(() => `${this.node.path}: modelConfig.modelName`, props.modelConfig?.modelName);
     if (props.modelConfig !== undefined && typeof props.modelConfig.modelName !== 'string') {
       throw new Error(`${this.node.path}: modelConfig.modelName must be a string (a name, a parameter or a model step's ModelName property); received ${typeof props.modelConfig.modelName}.`);
     }
@@ -334,8 +334,8 @@ export class ClarifyCheckStep extends Step {
     const prefix = S3Location.fromAsset(path.dirname(file)).bind(this, { grantee: this.role, access: S3Access.READ }).s3Uri;
     this.configUri = prefix;
     this.analysisConfigS3Uri = `${prefix}${prefix.endsWith('/') ? '' : '/'}analysis_config.json`;
-    checkRuntimeEnum(this.node.path, 'dataConfig.s3DataDistributionType', props.dataConfig.s3DataDistributionType, ['FullyReplicated', 'ShardedByS3Key']);
-    checkRuntimeEnum(this.node.path, 'dataConfig.s3CompressionType', props.dataConfig.s3CompressionType, ['None', 'Gzip']);
+    checkRuntimeEnum(() => this.node.path, 'dataConfig.s3DataDistributionType', props.dataConfig.s3DataDistributionType, ['FullyReplicated', 'ShardedByS3Key']);
+    checkRuntimeEnum(() => this.node.path, 'dataConfig.s3CompressionType', props.dataConfig.s3CompressionType, ['None', 'Gzip']);
     this.dataUri = bindLocation(this, 'dataConfig.s3DataInputPath', props.dataConfig.s3DataInputPath, S3Access.READ);
     this.outputUri = props.dataConfig.s3OutputPath === undefined
       ? this.pipeline.defaultOutputUri(this.stepName, ['clarify-check'], this.role)

@@ -25,7 +25,7 @@ export class FailStep extends Step {
 
   constructor(scope: Construct, id: string, props: FailStepProps = {}) {
     super(scope, id, props, { retry: 'none', cache: false });
-    refusePropertyProblem(`${this.node.path}: errorMessage`, props.errorMessage);
+    refusePropertyProblem(() => `${this.node.path}: errorMessage`, props.errorMessage);
     if (props.errorMessage !== undefined && typeof props.errorMessage !== 'string') {
       throw new Error(`${this.node.path}: errorMessage must be a string or a string expression; received ${typeof props.errorMessage}. Pass text, e.g. String(value), or a Join.of([...]) / a parameter's valueAsString for a value known only at run time.`);
     }

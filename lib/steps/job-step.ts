@@ -2,7 +2,7 @@ import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import type { Pipeline } from '../pipeline';
-import { expressionOf, refusePropertyProblem } from '../private/expression';
+import { expressionOf, isNumberToken, refusePropertyProblem } from '../private/expression';
 
 /**
  * The SageMaker resource kinds that job steps create, with the actions the pipeline role needs on them.
@@ -60,7 +60,7 @@ export function grantJobActions(pipeline: Pipeline, resourceType: keyof typeof J
  * @internal
  */
 export function checkInteger(scope: IConstruct, prop: string, value: number | undefined, min: number, max: number): void {
-  if (value === undefined || Token.isUnresolved(value)) {
+  if (value === undefined || (typeof value === 'number' ? isNumberToken(value) : Token.isUnresolved(value))) {
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -85,7 +85,7 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
     if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,255}$/.test(key)) {
       throw new Error(`${scope.node.path}: environment variable name '${key}' is invalid; names are up to 256 letters, digits and underscores, not starting with a digit. Rename it, e.g. '${key.replace(/[^a-zA-Z0-9_]/g, '_').replace(/^([0-9])/, '_$1').slice(0, 256) || 'MY_VAR'}'.`);
     }
-    refusePropertyProblem(`${scope.node.path}: environment variable '${key}'`, value);
+    refusePropertyProblem(() => `${scope.node.path}: environment variable '${key}'`, value);
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }
@@ -96,18 +96,35 @@ export function renderEnvironment(scope: IConstruct, environment: Record<string,
   return entries.length > 0 ? { ...environment } : undefined;
 }
 
+/** The seconds of the durations used as defaults and limits, computed once each. */
+const SECONDS = new WeakMap<Duration, number>();
+
+/**
+ * `duration.toSeconds()`, remembered: the defaults and limits of every job step are module
+ * constants, and `toSeconds` checks its amount for tokens (which allocates) on every call.
+ * Durations are immutable, so the remembered value stays right.
+ */
+function secondsOf(duration: Duration): number {
+  let seconds = SECONDS.get(duration);
+  if (seconds === undefined) {
+    seconds = duration.toSeconds();
+    SECONDS.set(duration, seconds);
+  }
+  return seconds;
+}
+
 /**
  * Renders `StoppingCondition.MaxRuntimeInSeconds`. A duration made from a number token
  * (`Duration.seconds(param.valueAsNumber)`) renders as that expression, unchecked.
  * @internal
  */
 export function renderMaxRuntime(scope: IConstruct, maxRuntime: Duration | undefined, fallback: Duration, limit: Duration): number {
-  const seconds = (maxRuntime ?? fallback).toSeconds();
+  const seconds = maxRuntime !== undefined ? maxRuntime.toSeconds() : secondsOf(fallback);
   // `Duration.seconds(param.valueAsNumber)`: an Integer parameter the service reads when the job starts.
-  if (Token.isUnresolved(seconds)) {
+  if (isNumberToken(seconds)) {
     return seconds;
   }
-  if (seconds < 1 || seconds > limit.toSeconds()) {
+  if (seconds < 1 || seconds > secondsOf(limit)) {
     throw new Error(`${scope.node.path}: maxRuntime must be between 1 second and ${limit.toHumanString()}; received ${seconds} seconds. ${seconds < 1 ? 'Raise' : 'Lower'} maxRuntime to within that range, e.g. maxRuntime: Duration.hours(${seconds < 1 ? 1 : Math.floor(limit.toHours({ integral: false }))})${seconds < 1 ? '' : ', or split the work into several steps'}.`);
   }
   return seconds;
@@ -161,7 +178,7 @@ export function renderTags(
  * @internal
  */
 export function checkS3Uri(scope: IConstruct, prop: string, uri: string, allowHttps: boolean = true): void {
-  refusePropertyProblem(`${scope.node.path}: ${prop}`, uri);
+  refusePropertyProblem(() => `${scope.node.path}: ${prop}`, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${scope.node.path}: ${prop} must be an s3:// URI; received ${typeof uri}. Pass a string such as 's3://my-bucket/prefix', or a parameter's valueAsString.`);
   }

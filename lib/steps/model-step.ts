@@ -151,7 +151,7 @@ export class ModelStep extends Step implements ec2.IConnectable {
     this.jobVpc = JobVpc.bind(this, props, {
       prefix: '',
       securityGroupId: 'SecurityGroup',
-      description: `SageMaker model of ${this.node.path}`,
+      description: () => `SageMaker model of ${this.node.path}`,
     });
     this.jobVpc.grant(this.executionRole);
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -15,6 +15,7 @@ import { S3Access, S3AssetLocationOptions, S3Location, stageText } from '../inpu
 import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { JobVpc } from '../private/job-vpc';
+import { stackOf } from '../private/partition';
 import { grantS3Uri } from '../private/s3-grants';
 import { Processor, ProcessorConfig, PySparkProcessorProps, SparkJarProcessorProps } from '../processors';
 import { createPropertyTree, ProcessingJobProperties } from '../properties';
@@ -26,6 +27,8 @@ const ENTRYPOINT_DIR = '/opt/ml/processing/input/entrypoint';
 /** Default local folders of the `ProcessingInput` / `ProcessingOutput` factories. */
 const INPUT_DIR = '/opt/ml/processing/input';
 const OUTPUT_DIR = '/opt/ml/processing/output';
+/** The longest `maxRuntime` of a processing job. */
+const MAX_PROCESSING_RUNTIME = Duration.days(7);
 
 
 /** How an S3 input is interpreted (`S3DataType`). */
@@ -510,7 +513,7 @@ export class ProcessingStep extends Step {
     this.props = props;
     this.properties = createPropertyTree(this, 'Processing') as ProcessingJobProperties;
     this.role = bindJobStep(this.pipeline, 'processing-job', props.role);
-    const stack = Stack.of(this);
+    const stack = stackOf(this);
 
     checkInteger(this, 'instanceCount', props.instanceCount, 1, 100);
     checkInteger(this, 'volumeSizeInGB', props.volumeSizeInGB, 1, 16384);
@@ -521,7 +524,7 @@ export class ProcessingStep extends Step {
     }
     renderEnvironment(this, props.environment);
     if (props.maxRuntime) {
-      this.maxRuntimeSeconds = renderMaxRuntime(this, props.maxRuntime, props.maxRuntime, Duration.days(7));
+      this.maxRuntimeSeconds = renderMaxRuntime(this, props.maxRuntime, props.maxRuntime, MAX_PROCESSING_RUNTIME);
     }
 
     let processor: ProcessorConfig | undefined;
@@ -554,17 +557,18 @@ export class ProcessingStep extends Step {
     checkUnique(this, 'inputName', [...inputs.map((i) => i.inputName), ...codeNames]);
     const outputs = [...(props.outputs ?? []), ...(processor?.outputs ?? [])];
     checkUnique(this, 'outputName', outputs.map((o) => o.outputName));
+    const where = (): string => this.node.path;
     for (const input of inputs) {
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataType`, input.s3DataType, ProcessingS3DataType);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3InputMode`, input.s3InputMode, ProcessingS3InputMode);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3DataDistributionType`, input.s3DataDistributionType, ProcessingS3DataDistributionType);
-      checkRuntimeEnum(this.node.path, `input ${input.inputName} s3CompressionType`, input.s3CompressionType, ProcessingS3CompressionType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3DataType`, input.s3DataType, ProcessingS3DataType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3InputMode`, input.s3InputMode, ProcessingS3InputMode);
+      checkRuntimeEnum(where, `input ${input.inputName} s3DataDistributionType`, input.s3DataDistributionType, ProcessingS3DataDistributionType);
+      checkRuntimeEnum(where, `input ${input.inputName} s3CompressionType`, input.s3CompressionType, ProcessingS3CompressionType);
       requireLiteral(this, `input ${input.inputName} localPath`, input.localPath);
       checkLocalPath(this, `input ${input.inputName}`, input.localPath);
       this.inputs.push({ input, s3Uri: bindLocation(this, input.s3Uri, S3Access.READ) });
     }
     for (const output of outputs) {
-      checkRuntimeEnum(this.node.path, `output ${output.outputName} s3UploadMode`, output.s3UploadMode, ProcessingS3UploadMode);
+      checkRuntimeEnum(where, `output ${output.outputName} s3UploadMode`, output.s3UploadMode, ProcessingS3UploadMode);
       requireLiteral(this, `output ${output.outputName} localPath`, output.localPath);
       checkLocalPath(this, `output ${output.outputName}`, output.localPath);
       const s3Uri = output.s3Uri === undefined
@@ -581,7 +585,7 @@ export class ProcessingStep extends Step {
     this.jobVpc = JobVpc.bind(this, props.networkConfig ?? {}, {
       prefix: 'networkConfig.',
       securityGroupId: 'SecurityGroup',
-      description: `SageMaker processing jobs of ${this.node.path}`,
+      description: () => `SageMaker processing jobs of ${this.node.path}`,
       internalTraffic: 'Traffic between the instances of a distributed processing job',
     });
     this.jobVpc.grant(this.role);
@@ -679,30 +683,36 @@ export class ProcessingStep extends Step {
         S3UploadMode: output.s3UploadMode ?? ProcessingS3UploadMode.END_OF_JOB,
       },
     }));
+    // Optional keys assigned one by one in request order (spreading optional parts costs more than the rest of the render).
+    const clusterConfig: Record<string, unknown> = {
+      InstanceType: (props.instanceType ?? InstanceType.M5_XLARGE).toString(),
+      InstanceCount: props.instanceCount ?? 1,
+      VolumeSizeInGB: props.volumeSizeInGB ?? 30,
+    };
+    if (props.volumeKmsKey !== undefined) {
+      clusterConfig.VolumeKmsKeyId = props.volumeKmsKey.keyArn;
+    }
+    const appSpecification: Record<string, unknown> = { ImageUri: this.imageUri };
+    if (this.entrypoint) {
+      appSpecification.ContainerEntrypoint = this.entrypoint;
+    }
+    if (props.containerArguments) {
+      appSpecification.ContainerArguments = props.containerArguments;
+    }
     const args: Record<string, unknown> = {
-      ProcessingResources: {
-        ClusterConfig: {
-          InstanceType: (props.instanceType ?? InstanceType.M5_XLARGE).toString(),
-          InstanceCount: props.instanceCount ?? 1,
-          VolumeSizeInGB: props.volumeSizeInGB ?? 30,
-          ...(props.volumeKmsKey !== undefined ? { VolumeKmsKeyId: props.volumeKmsKey.keyArn } : {}),
-        },
-      },
-      AppSpecification: {
-        ImageUri: this.imageUri,
-        ...(this.entrypoint ? { ContainerEntrypoint: this.entrypoint } : {}),
-        ...(props.containerArguments ? { ContainerArguments: props.containerArguments } : {}),
-      },
+      ProcessingResources: { ClusterConfig: clusterConfig },
+      AppSpecification: appSpecification,
       RoleArn: this.role.roleArn,
     };
     if (inputs.length > 0) {
       args.ProcessingInputs = inputs;
     }
     if (outputs.length > 0) {
-      args.ProcessingOutputConfig = {
-        Outputs: outputs,
-        ...(props.outputKmsKey !== undefined ? { KmsKeyId: props.outputKmsKey.keyArn } : {}),
-      };
+      const outputConfig: Record<string, unknown> = { Outputs: outputs };
+      if (props.outputKmsKey !== undefined) {
+        outputConfig.KmsKeyId = props.outputKmsKey.keyArn;
+      }
+      args.ProcessingOutputConfig = outputConfig;
     }
     const environment = renderEnvironment(this, props.environment);
     if (environment) {
@@ -728,7 +738,7 @@ function bindLocation(step: Step, location: string | S3Location, access: S3Acces
   if (location instanceof S3Location) {
     return location.bind(step, { grantee: (step as ProcessingStep).role, access }).s3Uri;
   }
-  grantS3Uri((step as ProcessingStep).role, Stack.of(step), location, access === S3Access.READ ? 'read' : 'readWrite');
+  grantS3Uri((step as ProcessingStep).role, stackOf(step), location, access === S3Access.READ ? 'read' : 'readWrite');
   return location;
 }
 

@@ -4,7 +4,7 @@ import { CacheConfig } from '../cache-config';
 import type { Pipeline } from '../pipeline';
 import { applyArgumentOverrides, ArgumentOverride, parseArgumentPath } from '../private/argument-override';
 import { IParameterLike, IStepLike } from '../private/expression';
-import { Renderer } from '../private/renderer';
+import { Renderer, RenderResult } from '../private/renderer';
 import { RetryPolicy } from '../retry-policy';
 
 /** Service pattern for step names. */
@@ -347,8 +347,10 @@ export abstract class Step extends Construct implements IStepLike {
     const overridden = this.argumentOverrides.length === 0 ? own
       : applyArgumentOverrides(own, this.argumentOverrides, `${this.constructor.name} ${this.node.path}`);
     const args = Renderer.render<Record<string, unknown>>(overridden);
-    const extras = Renderer.render<Record<string, unknown>>(this.renderExtraKeys());
-    const dependsOn = unique<Step>([...this.dependencies, ...(args.implicitDependencies as Step[]), ...(extras.implicitDependencies as Step[])]);
+    const extraKeys = this.renderExtraKeys();
+    // Most steps have no extra keys: nothing to render then.
+    const extras = Object.keys(extraKeys).length > 0 ? Renderer.render<Record<string, unknown>>(extraKeys) : NO_EXTRAS;
+    const dependsOn = unique<Step>(this.dependencies, args.implicitDependencies as Step[], extras.implicitDependencies as Step[]);
     const argumentsJson = this.jobName !== undefined ? { [this.jobName.member]: this.jobName.value, ...args.value } : args.value;
     const json: Record<string, unknown> = { Name: this.stepName, Type: this.stepType, Arguments: argumentsJson };
     if (dependsOn.length > 0) {
@@ -370,17 +372,34 @@ export abstract class Step extends Construct implements IStepLike {
     return {
       step: this,
       json,
-      dataReferences: unique<Step>([...(args.stepReferences as Step[]), ...(extras.stepReferences as Step[])]),
+      dataReferences: unique<Step>(args.stepReferences as Step[], extras.stepReferences as Step[]),
       dependsOn,
       nested,
-      parameters: unique([...args.parameterReferences, ...extras.parameterReferences]),
+      parameters: unique(args.parameterReferences, extras.parameterReferences),
       problems: [...args.problems, ...extras.problems],
     };
   }
 }
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
+/** What rendering an empty set of extra keys gives (never modified). */
+const NO_EXTRAS: RenderResult<Record<string, unknown>> = Object.freeze({
+  value: Object.freeze({}),
+  stepReferences: Object.freeze([]) as unknown as IStepLike[],
+  implicitDependencies: Object.freeze([]) as unknown as IStepLike[],
+  parameterReferences: Object.freeze([]) as unknown as IParameterLike[],
+  problems: Object.freeze([]) as unknown as string[],
+});
+
+/** The items of `lists`, in order, each once; a new list. */
+function unique<T>(...lists: T[][]): T[] {
+  // Most steps reference one step or none: a set only when there are several items.
+  let items: T[] = [];
+  for (const list of lists) {
+    if (list.length > 0) {
+      items = items.length === 0 ? list : items.concat(list);
+    }
+  }
+  return items.length <= 1 ? [...items] : [...new Set(items)];
 }
 
 /**

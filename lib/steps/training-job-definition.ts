@@ -1,4 +1,4 @@
-import { Duration, IResolvable, Stack, Token } from 'aws-cdk-lib';
+import { Duration, IResolvable, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
+import { stackOf } from '../private/partition';
 import { grantS3Uri } from '../private/s3-grants';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */
@@ -170,7 +171,8 @@ export class TrainingInput {
    */
   public _bind(step: Construct, role: iam.IRole): string {
     const o = this.options;
-    const where = `${step.node.path}: input '${this.channelName}'`;
+    // Written only into errors: the construct path is recomputed from the scope chain on every read.
+    const where = (): string => `${step.node.path}: input '${this.channelName}'`;
     checkRuntimeEnum(where, 's3DataType', o.s3DataType, TrainingS3DataType);
     checkRuntimeEnum(where, 'distribution', o.distribution, TrainingS3DataDistribution);
     checkRuntimeEnum(where, 'compressionType', o.compressionType, TrainingCompressionType);
@@ -180,7 +182,7 @@ export class TrainingInput {
       return this.s3Uri.bind(step as Step, { grantee: role, access: S3Access.READ }).s3Uri;
     }
     if (typeof this.s3Uri === 'string') {
-      grantS3Uri(role, Stack.of(step), this.s3Uri, 'read');
+      grantS3Uri(role, stackOf(step), this.s3Uri, 'read');
     }
     // Anything else (a property-tree node reached through `any`) renders as an expression and is
     // reported by the pipeline's validation.
@@ -189,23 +191,34 @@ export class TrainingInput {
 
   /** @internal */
   public _render(s3Uri: string): Record<string, unknown> {
+    // Keys assigned one by one in request order (spreading optional parts costs more than the rest of the render).
     const o = this.options;
-    return {
-      DataSource: {
-        S3DataSource: {
-          S3DataType: o.s3DataType ?? TrainingS3DataType.S3_PREFIX,
-          S3Uri: s3Uri,
-          S3DataDistributionType: o.distribution ?? TrainingS3DataDistribution.FULLY_REPLICATED,
-          ...(o.attributeNames !== undefined ? { AttributeNames: [...o.attributeNames] } : {}),
-        },
-      },
-      ...(o.contentType !== undefined ? { ContentType: o.contentType } : {}),
-      ...(o.compressionType !== undefined ? { CompressionType: o.compressionType } : {}),
-      ...(o.inputMode !== undefined ? { InputMode: o.inputMode } : {}),
-      ChannelName: this.channelName,
-      ...(o.recordWrapperType !== undefined ? { RecordWrapperType: o.recordWrapperType } : {}),
-      ...(o.shuffle !== undefined ? { ShuffleConfig: { Seed: o.shuffle.seed } } : {}),
+    const source: Record<string, unknown> = {
+      S3DataType: o.s3DataType ?? TrainingS3DataType.S3_PREFIX,
+      S3Uri: s3Uri,
+      S3DataDistributionType: o.distribution ?? TrainingS3DataDistribution.FULLY_REPLICATED,
     };
+    if (o.attributeNames !== undefined) {
+      source.AttributeNames = [...o.attributeNames];
+    }
+    const channel: Record<string, unknown> = { DataSource: { S3DataSource: source } };
+    if (o.contentType !== undefined) {
+      channel.ContentType = o.contentType;
+    }
+    if (o.compressionType !== undefined) {
+      channel.CompressionType = o.compressionType;
+    }
+    if (o.inputMode !== undefined) {
+      channel.InputMode = o.inputMode;
+    }
+    channel.ChannelName = this.channelName;
+    if (o.recordWrapperType !== undefined) {
+      channel.RecordWrapperType = o.recordWrapperType;
+    }
+    if (o.shuffle !== undefined) {
+      channel.ShuffleConfig = { Seed: o.shuffle.seed };
+    }
+    return channel;
   }
 }
 
@@ -384,6 +397,8 @@ export interface TrainingJobOptions {
 
 
 const MAX_TRAINING_RUNTIME = Duration.days(28);
+/** The default `maxRuntime` (one day), one object for every job. */
+const DEFAULT_TRAINING_RUNTIME = Duration.days(1);
 
 /**
  * A validated training job configuration: checks the options when created, grants the job role
@@ -416,35 +431,36 @@ export class TrainingJobConfig {
   ) {
     const o = options;
     const p = prop;
-    const where = scope.node.path;
-    const stack = Stack.of(scope);
+    // Written only into errors: the construct path is recomputed from the scope chain on every read.
+    const where = (): string => scope.node.path;
+    const stack = stackOf(scope);
 
     if ((o.image === undefined) === (o.algorithmName === undefined)) {
-      throw new Error(`${where}: give exactly one of ${p}image and ${p}algorithmName; received ${o.image === undefined ? 'neither' : 'both'}. Use image: ContainerImage.fromRegistry(uri) for a container, or algorithmName for an algorithm resource.`);
+      throw new Error(`${where()}: give exactly one of ${p}image and ${p}algorithmName; received ${o.image === undefined ? 'neither' : 'both'}. Use image: ContainerImage.fromRegistry(uri) for a container, or algorithmName for an algorithm resource.`);
     }
     if (o.algorithmName !== undefined && !Token.isUnresolved(o.algorithmName) && (o.algorithmName.length < 1 || o.algorithmName.length > 170)) {
-      throw new Error(`${where}: ${p}algorithmName must be 1-170 characters (a name or ARN); received ${o.algorithmName.length} characters.`);
+      throw new Error(`${where()}: ${p}algorithmName must be 1-170 characters (a name or ARN); received ${o.algorithmName.length} characters.`);
     }
     checkInteger(scope, `${p}instanceCount`, o.instanceCount, 1, 100000);
     checkInteger(scope, `${p}volumeSizeInGB`, o.volumeSizeInGB, 1, 16384);
     renderEnvironment(scope, o.environment);
-    this.maxRuntimeSeconds = renderMaxRuntime(scope, o.maxRuntime, Duration.days(1), MAX_TRAINING_RUNTIME);
+    this.maxRuntimeSeconds = renderMaxRuntime(scope, o.maxRuntime, DEFAULT_TRAINING_RUNTIME, MAX_TRAINING_RUNTIME);
 
     // metric definitions
     const metrics = o.metricDefinitions ?? [];
     if (metrics.length > 40) {
-      throw new Error(`${where}: ${p}metricDefinitions has ${metrics.length} entries; a training job takes at most 40. Keep the metrics you use.`);
+      throw new Error(`${where()}: ${p}metricDefinitions has ${metrics.length} entries; a training job takes at most 40. Keep the metrics you use.`);
     }
     const metricNames = new Set<string>();
     for (const metric of metrics) {
       if (typeof metric?.name !== 'string' || metric.name.length < 1 || metric.name.length > 255) {
-        throw new Error(`${where}: ${p}metricDefinitions names must be 1-255 characters; received '${String(metric?.name)}'. Give each metric a name such as 'validation:rmse'.`);
+        throw new Error(`${where()}: ${p}metricDefinitions names must be 1-255 characters; received '${String(metric?.name)}'. Give each metric a name such as 'validation:rmse'.`);
       }
       if (typeof metric.regex !== 'string' || metric.regex.length < 1 || metric.regex.length > 500) {
-        throw new Error(`${where}: ${p}metricDefinitions['${metric.name}'].regex must be 1-500 characters; received ${typeof metric.regex === 'string' ? `${metric.regex.length} characters` : String(metric.regex)}.`);
+        throw new Error(`${where()}: ${p}metricDefinitions['${metric.name}'].regex must be 1-500 characters; received ${typeof metric.regex === 'string' ? `${metric.regex.length} characters` : String(metric.regex)}.`);
       }
       if (metricNames.has(metric.name)) {
-        throw new Error(`${where}: ${p}metricDefinitions names metric '${metric.name}' twice; names must be unique. Remove one of the definitions, or rename one if they capture different values.`);
+        throw new Error(`${where()}: ${p}metricDefinitions names metric '${metric.name}' twice; names must be unique. Remove one of the definitions, or rename one if they capture different values.`);
       }
       metricNames.add(metric.name);
     }
@@ -456,23 +472,23 @@ export class TrainingJobConfig {
     if (spot === 'runtime') {
       const wait = o.maxWait?.toSeconds();
       if (wait !== undefined && !Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
-        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
+        throw new Error(`${where()}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
       }
     } else if (spot) {
       if (o.maxWait === undefined) {
-        throw new Error(`${where}: ${p}useSpotInstances requires ${p}maxWait (how long to wait for spot capacity and training together); received none. Set e.g. maxWait: Duration.hours(2), at least maxRuntime (${this.maxRuntimeSeconds} seconds).`);
+        throw new Error(`${where()}: ${p}useSpotInstances requires ${p}maxWait (how long to wait for spot capacity and training together); received none. Set e.g. maxWait: Duration.hours(2), at least maxRuntime (${this.maxRuntimeSeconds} seconds).`);
       }
       const wait = o.maxWait.toSeconds();
       if (!Token.isUnresolved(wait) && !Token.isUnresolved(this.maxRuntimeSeconds) && wait < this.maxRuntimeSeconds) {
-        throw new Error(`${where}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
+        throw new Error(`${where()}: ${p}maxWait must be at least ${p}maxRuntime (${this.maxRuntimeSeconds} seconds); received ${wait} seconds. Increase maxWait or decrease maxRuntime.`);
       }
     } else if (o.maxWait !== undefined) {
-      throw new Error(`${where}: ${p}maxWait applies only to managed spot training; received maxWait without useSpotInstances: true. Set useSpotInstances to true or a ParameterBoolean, or remove maxWait.`);
+      throw new Error(`${where()}: ${p}maxWait applies only to managed spot training; received maxWait without useSpotInstances: true. Set useSpotInstances to true or a ParameterBoolean, or remove maxWait.`);
     }
 
     // checkpoints
     if (o.checkpointLocalPath !== undefined && o.checkpointS3Uri === undefined) {
-      throw new Error(`${where}: ${p}checkpointLocalPath requires ${p}checkpointS3Uri; received only the local path. Set checkpointS3Uri to where checkpoints are copied.`);
+      throw new Error(`${where()}: ${p}checkpointLocalPath requires ${p}checkpointS3Uri; received only the local path. Set checkpointS3Uri to where checkpoints are copied.`);
     }
     if (o.checkpointS3Uri !== undefined) {
       checkS3Uri(scope, `${p}checkpointS3Uri`, o.checkpointS3Uri);
@@ -480,14 +496,14 @@ export class TrainingJobConfig {
     }
     if (o.checkpointLocalPath !== undefined && !Token.isUnresolved(o.checkpointLocalPath)
       && (!o.checkpointLocalPath.startsWith('/') || o.checkpointLocalPath.length > 4096)) {
-      throw new Error(`${where}: ${p}checkpointLocalPath must be an absolute path of at most 4,096 characters; received '${o.checkpointLocalPath}'.`);
+      throw new Error(`${where()}: ${p}checkpointLocalPath must be an absolute path of at most 4,096 characters; received '${o.checkpointLocalPath}'.`);
     }
 
     // retry strategy
     if (o.retryStrategy !== undefined) {
       const attempts = o.retryStrategy.maximumRetryAttempts;
       if (typeof attempts !== 'number') {
-        throw new Error(`${where}: ${p}retryStrategy.maximumRetryAttempts must be an integer from 1 to 30; received ${String(attempts)}.`);
+        throw new Error(`${where()}: ${p}retryStrategy.maximumRetryAttempts must be an integer from 1 to 30; received ${String(attempts)}.`);
       }
       checkInteger(scope, `${p}retryStrategy.maximumRetryAttempts`, attempts, 1, 30);
     }
@@ -496,7 +512,7 @@ export class TrainingJobConfig {
     this.jobVpc = JobVpc.bind(scope, o, {
       prefix: p,
       securityGroupId: `${idPrefix}SecurityGroup`,
-      description: `SageMaker training jobs of ${where}`,
+      description: () => `SageMaker training jobs of ${where()}`,
       internalTraffic: 'Traffic between the instances of a distributed training job',
     });
     this.securityGroups = this.jobVpc.securityGroups;
@@ -510,15 +526,15 @@ export class TrainingJobConfig {
     checkRuntimeEnum(where, `${p}inputMode`, o.inputMode, TrainingInputMode);
     const inputs = o.inputs ?? [];
     if (inputs.length > 20) {
-      throw new Error(`${where}: a training job takes at most 20 channels; received ${inputs.length}.`);
+      throw new Error(`${where()}: a training job takes at most 20 channels; received ${inputs.length}.`);
     }
     const channels = new Set<string>();
     for (const input of inputs) {
       if (!(input instanceof TrainingInput)) {
-        throw new Error(`${where}: inputs must be created with TrainingInput.s3(channelName, s3Uri); received ${JSON.stringify(input)}.`);
+        throw new Error(`${where()}: inputs must be created with TrainingInput.s3(channelName, s3Uri); received ${JSON.stringify(input)}.`);
       }
       if (channels.has(input.channelName)) {
-        throw new Error(`${where}: channel '${input.channelName}' is given twice; channel names must be unique. Rename one channel (e.g. 'validation'), or remove the duplicate; to read several S3 prefixes in one channel, use a manifest file.`);
+        throw new Error(`${where()}: channel '${input.channelName}' is given twice; channel names must be unique. Rename one channel (e.g. 'validation'), or remove the duplicate; to read several S3 prefixes in one channel, use a manifest file.`);
       }
       channels.add(input.channelName);
       this.channelUris.push(input._bind(scope, role));
@@ -547,40 +563,52 @@ export class TrainingJobConfig {
 
   /** `AlgorithmSpecification` (also valid as a `HyperParameterAlgorithmSpecification`). */
   public renderAlgorithmSpecification(): Record<string, unknown> {
+    // Keys assigned one by one in request order (spreading optional parts costs more than the rest of the render).
     const o = this.options;
-    return {
-      ...(this.imageUri !== undefined ? { TrainingImage: this.imageUri } : {}),
-      ...(o.algorithmName !== undefined ? { AlgorithmName: o.algorithmName } : {}),
-      TrainingInputMode: o.inputMode ?? TrainingInputMode.FILE,
-      ...((o.metricDefinitions ?? []).length > 0 ? { MetricDefinitions: o.metricDefinitions!.map((m) => ({ Name: m.name, Regex: m.regex })) } : {}),
-    };
+    const spec: Record<string, unknown> = {};
+    if (this.imageUri !== undefined) {
+      spec.TrainingImage = this.imageUri;
+    }
+    if (o.algorithmName !== undefined) {
+      spec.AlgorithmName = o.algorithmName;
+    }
+    spec.TrainingInputMode = o.inputMode ?? TrainingInputMode.FILE;
+    if ((o.metricDefinitions ?? []).length > 0) {
+      spec.MetricDefinitions = o.metricDefinitions!.map((m) => ({ Name: m.name, Regex: m.regex }));
+    }
+    return spec;
   }
 
   /** `OutputDataConfig`. */
   public renderOutputDataConfig(): Record<string, unknown> {
-    return {
-      S3OutputPath: this.outputPath,
-      ...(this.options.outputKmsKey !== undefined ? { KmsKeyId: this.options.outputKmsKey.keyArn } : {}),
-    };
+    const config: Record<string, unknown> = { S3OutputPath: this.outputPath };
+    if (this.options.outputKmsKey !== undefined) {
+      config.KmsKeyId = this.options.outputKmsKey.keyArn;
+    }
+    return config;
   }
 
   /** `StoppingCondition`. */
   public renderStoppingCondition(): Record<string, unknown> {
-    return {
-      MaxRuntimeInSeconds: this.maxRuntimeSeconds,
-      ...(this.options.maxWait !== undefined ? { MaxWaitTimeInSeconds: this.options.maxWait.toSeconds() } : {}),
-    };
+    const condition: Record<string, unknown> = { MaxRuntimeInSeconds: this.maxRuntimeSeconds };
+    if (this.options.maxWait !== undefined) {
+      condition.MaxWaitTimeInSeconds = this.options.maxWait.toSeconds();
+    }
+    return condition;
   }
 
   /** `ResourceConfig`. */
   public renderResourceConfig(): Record<string, unknown> {
     const o = this.options;
-    return {
+    const config: Record<string, unknown> = {
       VolumeSizeInGB: o.volumeSizeInGB ?? 30,
       InstanceCount: o.instanceCount ?? 1,
       InstanceType: (o.instanceType ?? InstanceType.M5_XLARGE).toString(),
-      ...(o.volumeKmsKey !== undefined ? { VolumeKmsKeyId: o.volumeKmsKey.keyArn } : {}),
     };
+    if (o.volumeKmsKey !== undefined) {
+      config.VolumeKmsKeyId = o.volumeKmsKey.keyArn;
+    }
+    return config;
   }
 
   /** `InputDataConfig`, or undefined when there are no channels. */
@@ -659,7 +687,7 @@ export function renderHyperparameters(
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a string, number or boolean (or a parameter or step property); received ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. Serialize structured values yourself, e.g. JSON.stringify(value).`);
     }
-    if (typeof value === 'number' && !Token.isUnresolved(value) && !Number.isFinite(value)) {
+    if (typeof value === 'number' && !Number.isFinite(value) && !Token.isUnresolved(value)) {
       throw new Error(`${scope.node.path}: hyperparameter '${key}' must be a finite number; received ${value}. Pass a finite number, or remove the hyperparameter to use the algorithm's default.`);
     }
     if (key.length > 256) {

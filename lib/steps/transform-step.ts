@@ -260,11 +260,11 @@ export class TransformStep extends Step {
       checkS3Uri(this, 'outputPath', props.outputPath);
     }
     this.outputPath = props.outputPath ?? this.pipeline.defaultOutputUri(this.stepName, [], this.pipeline.defaultJobRole);
-    checkRuntimeEnum(this.node.path, 's3DataType', props.s3DataType, TransformS3DataType);
-    checkRuntimeEnum(this.node.path, 'splitType', props.splitType, TransformSplitType);
-    checkRuntimeEnum(this.node.path, 'compressionType', props.compressionType, TransformCompressionType);
-    checkRuntimeEnum(this.node.path, 'assembleWith', props.assembleWith, TransformAssemblyType);
-    checkRuntimeEnum(this.node.path, 'batchStrategy', props.batchStrategy, TransformBatchStrategy);
+    checkRuntimeEnum(() => this.node.path, 's3DataType', props.s3DataType, TransformS3DataType);
+    checkRuntimeEnum(() => this.node.path, 'splitType', props.splitType, TransformSplitType);
+    checkRuntimeEnum(() => this.node.path, 'compressionType', props.compressionType, TransformCompressionType);
+    checkRuntimeEnum(() => this.node.path, 'assembleWith', props.assembleWith, TransformAssemblyType);
+    checkRuntimeEnum(() => this.node.path, 'batchStrategy', props.batchStrategy, TransformBatchStrategy);
     checkMimeType(this, 'contentType', props.contentType);
     checkMimeType(this, 'accept', props.accept);
     checkAtLeast(this, 'instanceCount', props.instanceCount, 1);
@@ -351,7 +351,7 @@ const MODEL_NAME = /^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 const S3_URI = /^(https|s3):\/\/([^/]+)\/?(.*)$/;
 
 function checkModelName(scope: Construct, modelName: string): void {
-  refusePropertyProblem(`${scope.node.path}: modelName`, modelName);
+  refusePropertyProblem(() => `${scope.node.path}: modelName`, modelName);
   if (typeof modelName !== 'string') {
     throw new Error(`${scope.node.path}: modelName must be a string (a literal, a String parameter or a step property); received ${typeof modelName}.`);
   }
@@ -364,7 +364,7 @@ function checkModelName(scope: Construct, modelName: string): void {
 }
 
 function checkS3Uri(scope: Construct, prop: string, uri: string): void {
-  refusePropertyProblem(`${scope.node.path}: ${prop}`, uri);
+  refusePropertyProblem(() => `${scope.node.path}: ${prop}`, uri);
   if (typeof uri !== 'string') {
     throw new Error(`${scope.node.path}: ${prop} must be an S3 URI string (a literal, a parameter, a step property or a concatenation); received ${typeof uri}.`);
   }
@@ -426,7 +426,7 @@ function checkEnvironment(scope: Construct, environment: Record<string, string> 
     if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,1023}$/.test(key)) {
       throw new Error(`${scope.node.path}: environment variable name '${key.length > 40 ? `${key.slice(0, 40)}...` : key}' is invalid; names are up to 1,024 letters, digits and underscores, not starting with a digit.`);
     }
-    refusePropertyProblem(`${scope.node.path}: environment variable '${key}'`, value);
+    refusePropertyProblem(() => `${scope.node.path}: environment variable '${key}'`, value);
     if (typeof value !== 'string') {
       throw new Error(`${scope.node.path}: environment variable '${key}' must be a string; received ${typeof value}. Convert numbers with String(), or use a parameter's valueAsString.`);
     }

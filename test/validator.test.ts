@@ -330,6 +330,10 @@ describe('Arguments per step type', () => {
     ['unknown member with suggestion', (d) => { args(d, TRAIN).ResourceConfig.InstanceCont = 1; },
       'Steps[1].Arguments.ResourceConfig.InstanceCont', /Unknown member "InstanceCont" in ResourceConfig\. Did you mean "InstanceCount"\?/],
     ['unknown top-level member', (d) => { args(d, PREP).ProcessingOutputs = []; }, 'Steps[0].Arguments.ProcessingOutputs', /Unknown member "ProcessingOutputs" in CreateProcessingJobRequest/],
+    // Names every JavaScript object inherits are members of no request shape either.
+    ['unknown member named like an inherited property', (d) => { args(d, TRAIN).ResourceConfig.toString = 'x'; },
+      'Steps[1].Arguments.ResourceConfig.toString', /Unknown member "toString" in ResourceConfig/],
+    ['unknown member constructor', (d) => { Object.assign(args(d, PREP), { constructor: 'x' }); }, 'Steps[0].Arguments.constructor', /Unknown member "constructor" in CreateProcessingJobRequest/],
     ['missing required member', (d) => { delete args(d, TRAIN).RoleArn; }, 'Steps[1].Arguments.RoleArn', /Missing required member "RoleArn" of CreateTrainingJobRequest/],
     ['missing nested required member', (d) => { delete args(d, PREP).ProcessingInputs[0].S3Input.S3DataType; },
       'Steps[0].Arguments.ProcessingInputs[0].S3Input.S3DataType', /Missing required member "S3DataType" of ProcessingS3Input/],

@@ -233,14 +233,8 @@ function checkStructure(
       }
       continue;
     }
-    // Not an own member. `shape.members[key]` still finds what the members object inherits (a key such as
-    // "toString" or "constructor"): such a key has always been checked as a value of unknown shape, so keep that.
-    const inherited: ShapeRef | undefined = shape.members[key];
-    if (inherited === undefined) {
-      ctx.add(child(path, key), `Unknown member "${key}" in ${ref}.${didYouMean(key, Object.keys(shape.members))} Remove it or fix its name.`, scope.step);
-    } else if (memberValue !== null) {
-      checkShape(ctx, memberValue, inherited, child(path, key), scope, `"${key}"`, depth + 1, NO_EXEMPT, memberConstraint(ref, key));
-    }
+    // Not an own member of the shape: also a name the members object merely inherits ("toString", "constructor").
+    ctx.add(child(path, key), `Unknown member "${key}" in ${ref}.${didYouMean(key, Object.keys(shape.members))} Remove it or fix its name.`, scope.step);
   }
   for (const required of shape.required) {
     if ((value[required] === undefined || value[required] === null) && !exempt.includes(required)) {

@@ -20,7 +20,8 @@
  * Method (section 1): every (variant, N) runs in child processes of its own (3 per variant, library
  * and hand-built alternating, so that changing load on the shared machine falls on both), whose
  * peak RSS (`process.resourceUsage().maxRSS`, including the Node and ts-node baseline printed below)
- * is their own. A child builds the app in a fresh `App` for each run and times the build and
+ * is their own. A child collects its heap (`--expose-gc`) and builds the app in a fresh `App` for
+ * each run, and times the build and
  * `app.synth()` separately (two untimed warm-up runs first, then 5 timed runs), in wall time and in
  * the process's CPU time (`process.cpuUsage`, which includes V8's parallel GC threads). The report
  * gives medians over all runs of a variant, build+synth as the median of the per-run sums, and both
@@ -272,6 +273,9 @@ function runChild(variant: Variant, n: number): void {
     let text = '';
     const runs = Number(process.env.BENCH_RUNS ?? 0) || (RUNS[n] ?? 3);
     for (let run = -WARMUP_RUNS; run < runs; run++) {
+      // Each run starts from a collected heap, as a user's one synth does: otherwise a major GC of the
+      // earlier runs' garbage lands on whichever run happens to trigger it (runs varied 2x without this).
+      (globalThis as { gc?: () => void }).gc?.();
       const app = new App({ outdir: path.join(outRoot, `run${run + WARMUP_RUNS}`) });
       const b0 = process.hrtime.bigint();
       const bc0 = process.cpuUsage();
@@ -319,7 +323,7 @@ function runChild(variant: Variant, n: number): void {
 }
 
 function spawnChild(variant: Variant, n: number): ChildResult | undefined {
-  const child = spawnSync(process.execPath, ['-r', 'ts-node/register', __filename, '--child', variant, String(n), ...(CREATED_ROLE ? ['--created-role'] : [])], {
+  const child = spawnSync(process.execPath, ['--expose-gc', '-r', 'ts-node/register', __filename, '--child', variant, String(n), ...(CREATED_ROLE ? ['--created-role'] : [])], {
     cwd: path.join(__dirname, '..'),
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PREFER_TS_EXTS: 'true', CDK_VALIDATION: 'false' },
     encoding: 'utf-8',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Expression } from './expression';
 import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
 import { partitionOf } from './partition';
-import { containsTokens, splitTokens } from './renderer';
+import { splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
 export interface StaticS3Location {
@@ -18,24 +18,30 @@ export interface StaticS3Location {
  * the bucket is only known at run time (a parameter or step property).
  */
 export function staticS3Location(uri: string): StaticS3Location | undefined {
-  let fixed = '';
+  let fixed = uri;
   let cut = false;
-  if (containsTokens(uri)) {
-    // One pass over the URI's parts. A URI that is one expression (a parameter, a step property)
-    // cuts at its first part, leaving no bucket; the parts are the token objects themselves, so an
-    // expression is recognized without printing and looking it up again.
-    for (const part of splitTokens(uri)) {
-      if (typeof part === 'string') {
-        fixed += part;
-      } else if (part instanceof Expression) {
-        cut = true;
-        break;
-      } else {
-        fixed += Token.asString(part);
+  // The substring checks of containsTokens: without them the URI holds no token.
+  const numberTokens = uri.includes('e+289');
+  if (numberTokens || uri.includes('Token[')) {
+    // The URI up to its first expression (a URI that is one expression, such as a parameter or a
+    // step property, cuts at its first part and leaves no bucket). The parts are the token objects
+    // themselves, so an expression is recognized without printing and looking it up again. Without
+    // an expression the fixed part is the URI itself, since a string token prints as the one text
+    // it was found as; only a printed number token prints differently (as a string token).
+    const parts = splitTokens(uri);
+    if (numberTokens || parts.some((part) => part instanceof Expression)) {
+      fixed = '';
+      for (const part of parts) {
+        if (typeof part === 'string') {
+          fixed += part;
+        } else if (part instanceof Expression) {
+          cut = true;
+          break;
+        } else {
+          fixed += Token.asString(part);
+        }
       }
     }
-  } else {
-    fixed = uri;
   }
   // Cut inside the bucket name (`s3://data-${param}/...`): the bucket is only known at run time.
   if (cut && !/^s3:\/\/[^/]+\//.test(fixed)) {

@@ -172,7 +172,12 @@ export abstract class Step extends Construct implements IStepLike {
     this.description = props.description;
 
     this.capabilities = capabilities;
-    this.addRetryPolicy(...((props as RetryableStepProps).retryPolicies ?? []));
+    // Most steps give neither retry policies nor dependencies: the calls (each spreading an empty
+    // list) are skipped then, with the same effect.
+    const retryPolicies = (props as RetryableStepProps).retryPolicies;
+    if (retryPolicies !== undefined && retryPolicies !== null) {
+      this.addRetryPolicy(...retryPolicies);
+    }
 
     const cacheConfig = (props as CacheableStepProps).cacheConfig;
     if (cacheConfig !== undefined && !capabilities.cache) {
@@ -180,7 +185,9 @@ export abstract class Step extends Construct implements IStepLike {
     }
     this.cacheConfig = cacheConfig;
 
-    this.addDependsOn(...(props.dependsOn ?? []));
+    if (props.dependsOn !== undefined && props.dependsOn !== null) {
+      this.addDependsOn(...props.dependsOn);
+    }
   }
 
   /**

@@ -193,7 +193,13 @@ class InherentFindings {
     const documents: any[] = node instanceof iam.CfnRole
       ? list(stack.resolve(node.policies)).map((p: any) => stack.resolve(stack.resolve(p).policyDocument))
       : [stack.resolve(node.policyDocument)];
-    const statements = documents.flatMap((d) => list(d?.Statement)).filter((s: any) => s?.Effect === 'Allow') as any[];
+    // Each statement's actions and resources as cdk-nag names them, worked out once: a job role with a
+    // hundred S3 prefixes has hundreds of statements, and the action-group check below reads them all.
+    const statements = documents.flatMap((d) => list(d?.Statement)).filter((s: any) => s?.Effect === 'Allow')
+      .map((s: any) => ({ actions: list(s.Action).map(String), resources: list(s.Resource).map(flattenCfnValue) }));
+    if (!statements.some((s) => s.resources.some((r) => r.includes('*')) || s.actions.some((a) => a.includes('*')))) {
+      return; // no wildcard, no finding (a role without inline policies, a policy of exact ARNs)
+    }
     const noted = new Set(principal.s3.map((arn) => flattenCfnValue(stack.resolve(arn))));
 
     const resourceReason = (resource: string): string | undefined => {
@@ -203,27 +209,27 @@ class InherentFindings {
       return RESOURCE_PATTERNS.find(([pattern]) => pattern.test(resource))?.[1];
     };
     const starInherent = statements
-      .filter((s) => list(s.Resource).map(flattenCfnValue).includes('*'))
-      .every((s) => list(s.Action).every((a) => WILDCARD_ONLY.has(String(a))));
+      .filter((s) => s.resources.includes('*'))
+      .every((s) => s.actions.every((a) => WILDCARD_ONLY.has(a)));
 
     const findings: InherentFinding[] = [];
     const seen = new Set<string>();
     for (const statement of statements) {
-      for (const resource of list(statement.Resource).map(flattenCfnValue).filter((r) => r.includes('*'))) {
+      for (const resource of statement.resources.filter((r) => r.includes('*'))) {
         const reason = resource === '*' ? (starInherent ? NAG_REASONS.STAR : undefined) : resourceReason(resource);
         if (reason !== undefined && !seen.has(`Resource::${resource}`)) {
           seen.add(`Resource::${resource}`);
           findings.push({ id: 'AwsSolutions-IAM5', appliesTo: `Resource::${resource}`, reason });
         }
       }
-      for (const action of list(statement.Action).map(String).filter((a) => a.includes('*'))) {
+      for (const action of statement.actions.filter((a) => a.includes('*'))) {
         if (seen.has(`Action::${action}`) || !CDK_ACTION_GROUPS.has(action)) {
           continue;
         }
         // Inherent only if every statement granting the group is on the library's own locations or keys.
         const inherent = statements
-          .filter((s) => list(s.Action).map(String).includes(action))
-          .every((s) => list(s.Resource).map(flattenCfnValue).every((r) => !r.includes('*') || (r !== '*' && resourceReason(r) !== undefined)));
+          .filter((s) => s.actions.includes(action))
+          .every((s) => s.resources.every((r) => !r.includes('*') || (r !== '*' && resourceReason(r) !== undefined)));
         if (inherent) {
           seen.add(`Action::${action}`);
           findings.push({ id: 'AwsSolutions-IAM5', appliesTo: `Action::${action}`, reason: NAG_REASONS.ACTIONS });

@@ -28,12 +28,12 @@ tar -tzf "$TARBALL" | sed 's|^package/||' | sort > "$WORK/files.txt"
 node - "$WORK/files.txt" <<'EOF'
 const files = require('fs').readFileSync(process.argv[2], 'utf-8').trim().split('\n');
 const allowed = [
-  /^lib\/.+\.js$/, /^lib\/.+\.d\.ts$/, /^lib\/.+\.cjs$/,
+  /^lib\/.+\.js$/, /^lib\/.+\.js\.map$/, /^lib\/.+\.d\.ts$/, /^lib\/.+\.cjs$/,
   /^data\/image-uris\/[^/]+\.json$/, /^data\/image-uris\/(LICENSE|NOTICE)\.txt$/,
   /^(package\.json|README\.md|LICENSE|NOTICE)$/,
 ];
 const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
-const required = ['package.json', 'README.md', 'LICENSE', 'NOTICE', 'lib/index.js', 'lib/index.d.ts', 'lib/cli/bin.cjs', 'lib/cli/main.js',
+const required = ['package.json', 'README.md', 'LICENSE', 'NOTICE', 'lib/index.js', 'lib/index.js.map', 'lib/index.d.ts', 'lib/cli/bin.cjs', 'lib/cli/main.js',
   'lib/callback-handler-runtime/index.cjs', 'data/image-uris/xgboost.json', 'data/image-uris/sklearn.json', 'data/image-uris/NOTICE.txt'];
 const missing = required.filter((f) => !files.includes(f));
 if (unexpected.length > 0 || missing.length > 0) {
@@ -58,6 +58,10 @@ cat > package.json <<EOF
 }
 EOF
 npm install --no-audit --no-fund --prefer-offline --loglevel=error
+# Source maps ship as .js.map files: an app that loads the library does not hold them in memory.
+inline="$(grep -rl 'sourceMappingURL=data:' node_modules/cdk-sagemaker-pipelines/lib --include='*.js' | head -n 3 || true)"
+if [ -n "$inline" ]; then echo "compiled files carry inline source maps: $inline"; exit 1; fi
+grep -q '"sourcesContent"' node_modules/cdk-sagemaker-pipelines/lib/index.js.map || { echo "lib/index.js.map holds no sources"; exit 1; }
 printf 'exports.handler = async (args) => ({ approved: "true" });\n' > approval-handler.cjs
 cat > app.ts <<'EOF'
 import * as path from 'path';

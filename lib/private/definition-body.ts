@@ -57,9 +57,9 @@ class DefinitionBody implements IResolvable {
   constructor(private readonly stack: Stack, private readonly definition: Record<string, unknown>) {}
 
   public resolve(context: IResolveContext): unknown {
-    const plan = this._plan();
+    const plan = this.planned();
     if (plan === NOT_HANDLED) {
-      return stringifyDefinition(this.stack, this.definition, context, this);
+      return walkDefinition(this.stack, this.definition, context);
     }
     // Reuse the last value if every CloudFormation value in the definition still resolves the same.
     if (this.resolved !== undefined && resolvedInputs(this.resolved.inputs, context) === this.resolved.resolvedInputs) {
@@ -81,8 +81,8 @@ class DefinitionBody implements IResolvable {
     }
   }
 
-  /** @internal the cached JSON text of the definition, split at its token-holding values */
-  public _plan(): Plan | typeof NOT_HANDLED {
+  /** The cached JSON text of the definition, split at its token-holding values. */
+  private planned(): Plan | typeof NOT_HANDLED {
     if (this.plan === undefined) {
       this.plan = planOf(this.definition);
     }
@@ -109,15 +109,12 @@ function copyOfBody(value: unknown): unknown {
 }
 
 /**
- * The resolved `PipelineDefinitionBody` value for `definition`, in the resolve `context` of a token
- * being resolved: a string, or `{"Fn::Join": ["", [...]]}` when CloudFormation values are spliced in.
+ * The resolved `PipelineDefinitionBody` value of a definition that has no plan: the exact walk, in the
+ * resolve `context` of the token being resolved (a string, or `{"Fn::Join": ["", [...]]}` when
+ * CloudFormation values are spliced in), or aws-cdk-lib's own stringify where the walk cannot follow it.
  */
-function stringifyDefinition(stack: Stack, definition: unknown, context: IResolveContext, cache?: DefinitionBody): unknown {
+function walkDefinition(stack: Stack, definition: unknown, context: IResolveContext): unknown {
   try {
-    const plan = cache !== undefined ? cache._plan() : planOf(definition);
-    if (plan !== NOT_HANDLED) {
-      return assemble(plan, context);
-    }
     const writer = new SegmentWriter(context);
     writer.value(definition, 0);
     return writer.finish();

@@ -1,4 +1,5 @@
 import { IFragmentConcatenator, IResolvable, IResolveContext, Stack, Token, TokenizedStringFragments, Tokenization } from 'aws-cdk-lib';
+import { isLiteralNumber, mayHoldToken } from './token-text';
 
 /**
  * The type hint aws-cdk-lib's resolver attaches to the values it resolves tokens to
@@ -26,9 +27,10 @@ const NOT_HANDLED = Symbol('not handled');
  * It resolves to exactly what `stack.toJsonString(definition)` resolves to (test/definition-body.test.ts
  * checks this, also with a property-based test), but several times faster. aws-cdk-lib's token-aware
  * stringify (`core/lib/private/cloudformation-lang.ts`) resolves the whole tree and then renders it
- * value by value in JavaScript. Here the native `JSON.stringify` writes the text, with a replacer
- * that swaps each value holding a token (a string or number token, an `IResolvable`, a list token)
- * for a marker; only those values go through the CDK resolver, and are rendered, quoted and joined
+ * value by value in JavaScript. Here the native `JSON.stringify` writes the text: plain data as it is,
+ * its token strings then found in the text; anything else with a replacer that swaps each value
+ * holding a token (a string or number token, an `IResolvable`, a list token) for a marker. Only the
+ * token-holding values go through the CDK resolver, and are rendered, quoted and joined
  * as cloudformation-lang does (intrinsics inside a JSON string have their own strings JSON-escaped;
  * the final `Fn::Join` is minimized). Values that `JSON.stringify` and the CDK treat differently
  * (tokens in keys, `undefined` in lists, objects with `toJSON`, functions) take an exact but slower
@@ -161,7 +163,7 @@ function isPlainData(value: unknown, depth: number): boolean {
     case 'boolean':
       return true;
     case 'number':
-      return value > -1e287 && value < 1e287;
+      return isLiteralNumber(value);
     case 'object':
       break;
     default:
@@ -191,7 +193,7 @@ function isPlainData(value: unknown, depth: number): boolean {
     if (!Object.prototype.hasOwnProperty.call(object, key)) {
       continue;
     }
-    if (key === '__proto__' || key.includes('Token[') || key.includes('e+289')) {
+    if (key === '__proto__' || mayHoldToken(key)) {
       return false;
     }
     const item = object[key];
@@ -274,7 +276,7 @@ function markedPlanOf(definition: unknown): Plan | typeof NOT_HANDLED {
         handled = false; // the resolver assigns keys, so an own `__proto__` key is dropped there
         return value;
       }
-      if (key.includes('Token[') || key.includes('e+289') || key.includes('\u0001')) {
+      if (mayHoldToken(key) || key.includes('\u0001')) {
         handled = false; // the resolver turns tokens in keys into strings or intrinsic keys
         return value;
       }
@@ -282,9 +284,9 @@ function markedPlanOf(definition: unknown): Plan | typeof NOT_HANDLED {
       const raw = this[key];
       switch (typeof raw) {
         case 'string':
-          return raw.includes('Token[') || raw.includes('e+289') || raw.includes('\u0001') ? mark(raw) : raw;
+          return mayHoldToken(raw) || raw.includes('\u0001') ? mark(raw) : raw;
         case 'number':
-          return raw > -1e287 && raw < 1e287 ? raw : mark(raw);
+          return isLiteralNumber(raw) ? raw : mark(raw);
         case 'boolean':
           return raw;
         case 'undefined':
@@ -462,14 +464,14 @@ class SegmentWriter {
   public value(value: unknown, depth: number): void {
     switch (typeof value) {
       case 'string':
-        if (value.includes('Token[') || value.includes('e+289')) {
+        if (mayHoldToken(value)) {
           this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
         } else {
           this.push(JSON.stringify(value));
         }
         return;
       case 'number':
-        if (value > -1e287 && value < 1e287) {
+        if (isLiteralNumber(value)) {
           this.push(JSON.stringify(value));
         } else {
           // A number token (or NaN/Infinity, which the resolver passes through).
@@ -523,7 +525,7 @@ class SegmentWriter {
     }
     // The resolver builds objects by assignment, which drops an own `__proto__` key.
     const keys = Object.keys(object).filter((k) => k !== '__proto__');
-    if (keys.some((k) => k.includes('Token[') || k.includes('e+289'))) {
+    if (keys.some(mayHoldToken)) {
       // Tokens in keys: the resolver turns them into strings or intrinsic keys.
       this.resolved(this.context.resolve(value, { allowIntrinsicKeys: true }));
       return;

@@ -1,6 +1,7 @@
 import { IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ErrorLocation, locationText } from './error-location';
+import { isLiteralNumber } from './token-text';
 
 /**
  * The runtime type of a pipeline expression's value, as far as it is known at synth.
@@ -143,13 +144,9 @@ export function carriedExpression(value: object): Expression | undefined {
   return carried instanceof Expression ? carried : undefined;
 }
 
-/**
- * Whether `value` is a CDK number token. Number tokens are doubles near -1.89e+289, so any number
- * above -1e+287 is a literal without asking `Token.isUnresolved`, which allocates two typed arrays
- * for every number it checks.
- */
+/** Whether `value` is a CDK number token (only a number that is not a literal one is asked of the CDK). */
 export function isNumberToken(value: number): boolean {
-  return value < -1e287 && Token.isUnresolved(value);
+  return !isLiteralNumber(value) && Token.isUnresolved(value);
 }
 
 /**

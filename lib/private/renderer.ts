@@ -1,5 +1,6 @@
 import { IResolvable, Token, Tokenization } from 'aws-cdk-lib';
 import { carriedExpression, Expression, IParameterLike, IRenderContext, IStepLike } from './expression';
+import { isLiteralNumber, mayHoldToken } from './token-text';
 
 /** CDK's string token marker: `${Token[NAME.123]}` (see aws-cdk-lib core/lib/private/encoding). */
 const STRING_TOKEN = /\$\{Token\[[a-zA-Z0-9:._-]+\]\}/g;
@@ -121,8 +122,8 @@ export class Renderer implements IRenderContext {
   }
 
   private renderNumber(value: number): unknown {
-    if (value > -1e287 && value < 1e287) {
-      return value; // number tokens are encoded near -1.89e+289
+    if (isLiteralNumber(value)) {
+      return value;
     }
     const token = Tokenization.reverseNumber(value);
     if (token === undefined) {
@@ -137,7 +138,7 @@ export class Renderer implements IRenderContext {
   private renderString(value: string): unknown {
     // The substring checks of containsTokens, without its pattern test: splitTokens finds no token
     // in a string that has none, and the string is then returned as it is.
-    if (!value.includes('Token[') && !value.includes('e+289')) {
+    if (!mayHoldToken(value)) {
       return value;
     }
     const fragments = splitTokens(value);
@@ -164,7 +165,7 @@ function listOf<T>(set: Set<T> | undefined): T[] {
  */
 export function containsTokens(value: string): boolean {
   // Cheap substring checks first: almost every string of a definition holds no token at all.
-  if (!value.includes('Token[') && !value.includes('e+289')) {
+  if (!mayHoldToken(value)) {
     return false;
   }
   return Token.isUnresolved(value) || NUMBER_TOKEN_TEXT_ONCE.test(value);

@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { dnsSuffixOf, imageUriIn, ResolvedImage, resolveImage } from './images/image-uris';
 import { InstanceType } from './instance-type';
-import { partitionOf, stackOf } from './private/partition';
+import { partitionOf, stackOf } from './private/stack-lookup';
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]` */
 const ECR_URI = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?:[:@].*)?$/;

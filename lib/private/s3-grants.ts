@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Expression } from './expression';
 import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
-import { partitionOf } from './partition';
+import { partitionOf } from './stack-lookup';
 import { splitTokens } from './renderer';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */

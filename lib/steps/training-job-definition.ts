@@ -11,7 +11,7 @@ import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
-import { stackOf } from '../private/partition';
+import { stackOf } from '../private/stack-lookup';
 import { grantS3Uri } from '../private/s3-grants';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */

@@ -11,8 +11,8 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { IConstruct } from 'constructs';
 import { expressionOf, refusePropertyProblem } from './private/expression';
 import { NAG_REASONS, noteLibraryPrincipal, noteLibraryS3Grant, suppressInherentFindings } from './private/nag';
-import { stackOf } from './private/stack-lookup';
 import { grantS3Uri } from './private/s3-grants';
+import { stackOf } from './private/stack-lookup';
 import type { Step } from './steps/step';
 
 /** What a job does with an S3 location. */

@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { Expression } from './expression';
 import { noteLibraryPrincipal, noteLibraryS3Grant } from './nag';
-import { partitionOf } from './stack-lookup';
 import { splitTokens } from './renderer';
+import { partitionOf } from './stack-lookup';
 
 /** The part of an S3 URI known at synth: `s3://<bucket>/<key prefix>` up to the first pipeline expression. */
 export interface StaticS3Location {

@@ -15,8 +15,8 @@ import { S3Access, S3AssetLocationOptions, S3Location, stageText } from '../inpu
 import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { JobVpc } from '../private/job-vpc';
-import { stackOf } from '../private/stack-lookup';
 import { grantS3Uri } from '../private/s3-grants';
+import { stackOf } from '../private/stack-lookup';
 import { Processor, ProcessorConfig, PySparkProcessorProps, SparkJarProcessorProps } from '../processors';
 import { createPropertyTree, ProcessingJobProperties } from '../properties';
 

@@ -11,8 +11,8 @@ import { InstanceType } from '../instance-type';
 import { checkRuntimeEnum } from '../private/enum-value';
 import { toStringValue } from '../private/expression';
 import { JobVpc } from '../private/job-vpc';
-import { stackOf } from '../private/stack-lookup';
 import { grantS3Uri } from '../private/s3-grants';
+import { stackOf } from '../private/stack-lookup';
 
 /** How a training channel's S3 location is interpreted (`S3DataType`). */
 export enum TrainingS3DataType {
